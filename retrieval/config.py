@@ -1,0 +1,24 @@
+"""Settings of the index and the searcher: plain values, built once at the entry point."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+DEFAULT_MODEL = "BAAI/bge-small-zh-v1.5"
+NO_MODEL = "none"
+
+VectorIndexKind = Literal["auto", "flat", "hnsw", "ivf"]
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    """How an index is built and searched. Nothing here reads the environment."""
+
+    model: str = DEFAULT_MODEL  # a sentence-transformers name or local path; "none" turns dense retrieval off
+    model_explicit: bool = False  # True when the user chose the model: failing to load it is then an error
+    vector_index: VectorIndexKind = "auto"  # "auto": exact search for small corpora, approximate for large
+    max_unknown_rate: float = 0.10  # above this share of [UNK] tokens on the corpus, dense retrieval is not used
+    batch_size: int = 64
+    max_question_chars: int = 2000
+    progress: bool = True

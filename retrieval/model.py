@@ -1,0 +1,43 @@
+"""Plain data returned by retrieval: an Answer is hits or a decline with a reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from corpus.model import Passage
+
+
+class DeclineReason(str, Enum):
+    """Why no passage is quoted; the bot picks its words from this."""
+
+    EMPTY = "empty"  # nothing to search for: blank, punctuation, emoji
+    GREETING = "greeting"  # hello, thanks, small talk
+    TOO_LONG = "too_long"
+    NOT_COVERED = "not_covered"  # the corpus does not answer it
+    GIBBERISH = "gibberish"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage that answers, with its fused score and the question terms it matched."""
+
+    passage: Passage
+    score: float  # calibrated confidence in [0, 1]
+    matched_terms: tuple[str, ...] = ()  # surface forms in passage.text to bold
+    lexical_rank: int | None = None
+    dense_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What retrieval says about one question."""
+
+    question: str
+    hits: tuple[Hit, ...] = ()
+    decline: DeclineReason | None = None
+    detail: str = ""  # one sentence for logs and staff, not for citizens
+
+    @property
+    def answered(self) -> bool:
+        return self.decline is None and bool(self.hits)
