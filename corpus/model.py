@@ -40,3 +40,24 @@ class Passage:
     part: int = 0  # which piece, when a long paragraph was split at sentence ends
     parts: int = 1
     also_cited: tuple[Citation, ...] = ()  # other documents that carry the same paragraph (republished news)
+
+
+@dataclass(frozen=True)
+class CleanDocument:
+    """A document after cleaning: the metadata a citation needs, and what was found in the text."""
+
+    id: str
+    path: str
+    title: str
+    date: str | None = None  # ISO 8601 date (YYYY-MM-DD): what a citation shows
+    datetime: str | None = None  # ISO 8601 date and time (YYYY-MM-DDTHH:MM) when the text gives a time
+    source: str | None = None  # publisher, from 來源:/来源:, the page's site name or a sidecar
+    url: str | None = None
+    byline: str | None = None  # e.g. 大眾日報客戶端記者 白曉 通訊員 劉偉 報道
+    headings: tuple[str, ...] = ()  # section headings, in order
+    paragraphs: int = 0  # body paragraphs (before long ones are split)
+    format: str = ""  # txt, md, html, docx, pdf
+
+    def citation(self) -> Citation:
+        """What a reply shows under a quote from this document."""
+        return Citation(doc_id=self.id, title=self.title, date=self.date, source=self.source, url=self.url, path=self.path)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.fixtures import fake_bot_api  # noqa: F401  (the fake Telegram Bot API server)
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 SHARED_EVAL = SHARED / "eval"
@@ -32,6 +34,9 @@ def _offline_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    # python-telegram-bot 22 warns on every duration it builds unless durations are timedeltas (the
+    # forward-compatible mode production uses too: see .env.example); warnings are errors here.
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
     return home
 
