@@ -41,3 +41,35 @@ class Answer:
     @property
     def answered(self) -> bool:
         return self.decline is None and bool(self.hits)
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """What an open index holds: for /status replies, logs and the command line."""
+
+    documents: int
+    passages: int
+    newest_date: str | None
+    model: str | None  # the encoder of the dense path; None when the index is lexical-only
+    dense_enabled: bool
+    built_at: str  # ISO 8601, UTC
+    index_dir: str
+    dense_note: str = ""  # why dense retrieval is on or off
+    vector_index: str | None = None
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did."""
+
+    index_dir: str
+    passages: int
+    documents: int
+    embedded: int  # passages encoded by this build
+    reused: int  # passage vectors taken from the embedding cache
+    dense_enabled: bool
+    model: str | None
+    unknown_rate: float | None
+    vector_index: str | None
+    seconds: float
+    warnings: tuple[str, ...] = ()

@@ -1,0 +1,1 @@
+"""Benchmarks of quotebot at scale: figures printed and written to benchmarks/RESULTS.md, never asserted."""

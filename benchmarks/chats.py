@@ -1,0 +1,142 @@
+"""Many chats at once: the real Application (bot.telegram_app) against the fake Bot API server (tests/fakes).
+
+Each of N private chats asks its questions one after another (the next when the previous was answered), all
+N chats at the same time. Measured: replies per second over the whole run, and the time from pushing an
+update into the server to the bot's reply arriving at the server (both on the server's monotonic clock).
+The bot runs on its own event loop in a thread, in the order Application.run_polling uses, as in
+tests/bot/telegram_support.py. Note what bounds it besides search: python-telegram-bot's AIORateLimiter
+(30 messages/s overall, Telegram's limit) and ``concurrent_updates`` (8 handlers at once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.measure import memory_mib, percentiles
+from benchmarks.scale import make_corpus, read_paragraphs
+
+QUESTIONS_PER_RUN = {1: 40, 10: 60, 100: 200}
+
+
+class _Bot:
+    """build_application's Application polling the fake server from a background event loop."""
+
+    def __init__(self, settings: Any, open_searcher: Any) -> None:
+        self._settings, self._open = settings, open_searcher
+        self._ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self.failure: BaseException | None = None
+        self._thread = threading.Thread(target=lambda: self._guard(), daemon=True)
+
+    def _guard(self) -> None:
+        try:
+            asyncio.run(self._main())
+        except BaseException as err:  # noqa: BLE001 - reported by the caller
+            self.failure = err
+        finally:
+            self._ready.set()
+
+    async def _main(self) -> None:
+        from telegram import Update
+
+        from bot.telegram_app import build_application
+
+        self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
+        app = build_application(self._settings, open_searcher=self._open)
+        await app.initialize()
+        try:
+            await app.post_init(app)
+            await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)
+            await app.start()
+            self._ready.set()
+            await self._stop.wait()
+        finally:
+            if app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+            await app.shutdown()
+            await app.post_shutdown(app)
+
+    def __enter__(self) -> _Bot:
+        self._thread.start()
+        if not self._ready.wait(120) or self.failure is not None:
+            raise RuntimeError(f"the bot did not start: {self.failure}")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(60)
+
+
+def run_chats(fake: Any, questions: list[str], chats: int, total: int, *, timeout: float = 600.0) -> dict[str, Any]:
+    """N chats, each asking total/N questions in turn; replies/s and update-to-reply latency."""
+    per_chat = max(1, total // chats)
+    base = 700_000 + chats * 1000
+    todo = {base + c: [questions[(c * per_chat + i) % len(questions)] for i in range(per_chat)] for c in range(chats)}
+    pending: dict[int, tuple[int, float]] = {}  # chat -> (message_id, pushed at)
+    latencies: list[float] = []
+    seen = len(fake.calls)
+
+    def push(chat: int) -> None:
+        update_id = fake.push_message(todo[chat].pop(0), chat_id=chat)
+        pending[chat] = (fake.pushed_message(update_id)["message_id"], time.monotonic())
+
+    started = time.monotonic()
+    for chat in todo:
+        push(chat)
+    while pending:
+        if time.monotonic() - started > timeout:
+            raise TimeoutError(f"{len(pending)} chats still waiting after {timeout:.0f} s")
+        time.sleep(0.01)
+        calls = fake.calls
+        for call in calls[seen:]:
+            if call.method != "sendMessage" or not call.ok:
+                continue
+            chat = call.chat_id
+            wanted = pending.get(chat)
+            if wanted and (call.params.get("reply_parameters") or {}).get("message_id") == wanted[0]:
+                latencies.append(call.started - wanted[1])
+                del pending[chat]
+                if todo[chat]:
+                    push(chat)
+        seen = len(calls)
+    elapsed = time.monotonic() - started
+    return {"chats": chats, "replies": len(latencies), "seconds": elapsed, "replies_per_s": len(latencies) / elapsed,
+            "update_to_reply": percentiles(latencies)}
+
+
+def phase_chats(opts: Any) -> dict[str, Any]:
+    from benchmarks.worker import index_settings, load_model
+    from bot.settings import Settings
+    from retrieval.search import Searcher
+    from tests.fakes.bot_api import FakeBotApi
+
+    corpus = make_corpus(read_paragraphs(Path(opts.eval_dir)), opts.size, seed=opts.seed)
+    questions = [q.text for q in corpus.questions if q.gold is not None]
+    encoder = load_model(opts) if opts.dense else None
+    index = index_settings(opts)
+    out: dict[str, Any] = {"runs": []}
+    with tempfile.TemporaryDirectory(prefix="quotebot-chats-") as home_name, FakeBotApi() as fake:
+        home = Path(home_name)
+        settings = Settings(home=home, index_dir=opts.index_dir, docs_dir=home / "documents", db_path=home / "bot.sqlite3",
+                            index=index, telegram_token=fake.token, telegram_api_url=fake.base_url,
+                            telegram_file_url=fake.base_file_url)
+        settings = dataclasses.replace(settings, questions_per_minute=1_000_000)
+        with _Bot(settings, lambda: Searcher.open(opts.index_dir, index, encoder=encoder)):
+            run_chats(fake, questions, 1, 5)  # warm
+            for chats in opts.chats:
+                out["runs"].append(run_chats(fake, questions, chats, QUESTIONS_PER_RUN.get(chats, 2 * chats)))
+    one = out["runs"][0]["replies_per_s"]
+    for run in out["runs"]:
+        run["vs_one_chat"] = run["replies_per_s"] / one
+    out["peak_mib"] = memory_mib().get("VmHWM")
+    return out

@@ -1,0 +1,89 @@
+"""One question through the real ``Searcher.search``, with the time of each stage it runs.
+
+retrieval/search.py has no timing hook, so for the length of one call ``staged_search`` wraps the functions
+and methods the Searcher calls (the names retrieval.search imported, and two methods of this Searcher) with
+a clock, and restores them after: the code that runs is the real code, whatever its internals become.
+Stages:
+
+- screen: retrieval.decline.screen (control characters, greeting, gibberish);
+- fold_tokenise: fold_script, content_units (jieba + IDF weights), query_terms;
+- bm25: LexicalIndex.scores over every passage and the top-100 selection (_top);
+- refine: Searcher._refine, the sentence coverage of the best lexical candidates (part of the lexical ranking);
+- encode: the query encode (dense path only);
+- vector_search: FAISS search for the nearest passages (dense path only);
+- fuse_decline: the rest of Searcher.search: fusion, coverage of the final hits, confidence, bold terms, the Answer;
+- format: bot.format.format_answer, the Telegram HTML message.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from retrieval.model import Answer
+
+STAGES = ("screen", "fold_tokenise", "bm25", "refine", "encode", "vector_search", "fuse_decline", "format")
+
+# Names imported by retrieval.search, and the stage each belongs to.
+_MODULE_STAGES = {"screen": "screen", "fold_script": "fold_tokenise", "content_units": "fold_tokenise", "query_terms": "fold_tokenise",
+                  "_top": "bm25", "encode": "encode", "search_vectors": "vector_search"}
+
+
+@dataclass(frozen=True)
+class Staged:
+    answer: Answer
+    message: str
+    seconds: dict[str, float]  # stage -> seconds (stages that did not run are absent)
+
+
+@contextmanager
+def _clocked(searcher: Any, seconds: dict[str, float], clock: Callable[[], float]) -> Iterator[None]:
+    import retrieval.search as module
+
+    def wrap(stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = clock()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                seconds[stage] = seconds.get(stage, 0.0) + clock() - started
+        return timed
+
+    saved = {name: getattr(module, name) for name in _MODULE_STAGES if hasattr(module, name)}
+    for name, function in saved.items():
+        setattr(module, name, wrap(_MODULE_STAGES[name], function))
+    searcher._lexical.scores = wrap("bm25", type(searcher._lexical).scores.__get__(searcher._lexical))
+    searcher._refine = wrap("refine", type(searcher)._refine.__get__(searcher))
+    try:
+        yield
+    finally:
+        for name, function in saved.items():
+            setattr(module, name, function)
+        del searcher._lexical.scores, searcher._refine
+
+
+def staged_search(searcher: Any, question: str, *, k: int = 3, clock: Callable[[], float] = time.perf_counter) -> Staged:
+    """Searcher.search(question, k) and format_answer as the bot calls them, with the seconds of each stage."""
+    from bot.format import format_answer
+    from bot.language import Script
+
+    seconds: dict[str, float] = {}
+    with _clocked(searcher, seconds, clock):
+        started = clock()
+        answer = searcher.search(question, k=k)
+        whole = clock() - started
+    seconds["fuse_decline"] = max(0.0, whole - sum(seconds.values())) if "fold_tokenise" in seconds else 0.0
+    if "fold_tokenise" not in seconds:  # declined by the screen: nothing after it ran
+        del seconds["fuse_decline"]
+    started = clock()
+    message = format_answer(answer, Script.SIMPLIFIED)
+    seconds["format"] = clock() - started
+    return Staged(answer, message, seconds)
+
+
+def same_answer(a: Answer, b: Answer) -> bool:
+    """True when two answers quote the same passages in the same order (or decline for the same reason)."""
+    return a.decline == b.decline and [h.passage.id for h in a.hits] == [h.passage.id for h in b.hits]

@@ -1,0 +1,81 @@
+"""Exact vs approximate vector search: recall@10 of HNSW and IVF against flat, and their latency.
+
+The passage vectors are the ones the build encoded (read back from the index's embedding cache), the query
+vectors are the benchmark questions encoded by the same model. Index parameters are retrieval.vectors' own
+(built with retrieval.vectors.build_vectors). With ``latency_size`` above the number of real vectors, a
+second, latency-only measurement tiles the real vectors with small noise up to that size: its recall is
+not reported (the copies are near-duplicates), only what a search over that many vectors costs.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks.measure import percentiles
+from benchmarks.scale import make_corpus, read_paragraphs
+
+
+def _vectors(opts: Any) -> tuple[np.ndarray, np.ndarray]:
+    from benchmarks.worker import load_model
+    from retrieval.build import indexed_text
+    from retrieval.cache import EmbeddingCache, cache_path
+    from retrieval.encoder import encode, text_hash
+
+    corpus = make_corpus(read_paragraphs(Path(opts.eval_dir)), opts.size, seed=opts.seed)
+    keys = [text_hash(indexed_text(p)) for p in corpus.passages]
+    cache = EmbeddingCache(cache_path(opts.index_dir))
+    try:
+        found = cache.get(opts.model, sorted(set(keys)))
+    finally:
+        cache.close()
+    missing = sum(1 for k in keys if k not in found)
+    if missing:
+        raise RuntimeError(f"{missing} passage vectors are not in the embedding cache; run the build phase first")
+    encoder = load_model(opts)
+    queries = encode(encoder, [q.text for q in corpus.questions[: opts.questions]], batch_size=64)
+    return np.stack([found[k] for k in keys]).astype(np.float32), queries
+
+
+def study(vectors: np.ndarray, queries: np.ndarray, kinds: tuple[str, ...] = ("hnsw", "ivf"), k: int = 10,
+          with_recall: bool = True) -> dict[str, Any]:
+    """Build each kind, search every query alone (k=100 as the Searcher does), compare the top 10 with flat."""
+    from retrieval.search import CANDIDATES
+    from retrieval.vectors import build_vectors, search_vectors
+
+    out: dict[str, Any] = {"size": int(vectors.shape[0])}
+    truth: list[set[int]] = []
+    for kind in ("flat", *kinds):
+        started = time.perf_counter()
+        index = build_vectors(vectors, kind)
+        build_s = time.perf_counter() - started
+        times: list[float] = []
+        found: list[set[int]] = []
+        for q in queries:
+            t = time.perf_counter()
+            rows = search_vectors(index, q, CANDIDATES)
+            times.append(time.perf_counter() - t)
+            found.append({r for r, _ in rows[:k]})
+        if kind == "flat":
+            truth = found
+        entry: dict[str, Any] = {"build_s": build_s, "latency": percentiles(times)}
+        if with_recall:
+            entry["recall_at_10"] = float(np.mean([len(f & t) / max(1, len(t)) for f, t in zip(found, truth)]))
+        out[kind] = entry
+    return out
+
+
+def phase_vectors(opts: Any) -> dict[str, Any]:
+    vectors, queries = _vectors(opts)
+    out: dict[str, Any] = {"real": study(vectors, queries)}
+    if opts.latency_size and opts.latency_size > vectors.shape[0]:
+        rng = np.random.default_rng(opts.seed)
+        reps = -(-opts.latency_size // vectors.shape[0])
+        big = np.tile(vectors, (reps, 1))[: opts.latency_size]
+        big = big + rng.normal(0, 0.05, big.shape).astype(np.float32)
+        big /= np.linalg.norm(big, axis=1, keepdims=True)
+        out["tiled"] = study(big, queries[:300], with_recall=False)
+    return out

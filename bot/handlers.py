@@ -1,0 +1,228 @@
+"""Citizens' handlers: questions (private, groups, edited), /start and /help, non-text messages, inline mode.
+
+Each handler reads the update, runs the blocking search in a worker thread (the event loop stays free),
+and sends one reply. What a reply says comes from `bot.conversation.reply_to` (shared with the terminal
+chat); this module adds Telegram's parts: the quoted reply, its buttons (`bot.buttons`), the log row.
+
+Edited messages are answered anew, as a reply to the edited message: editing our earlier reply would
+leave its buttons pointing at the old question, and a new reply shows plainly what was answered.
+
+In groups the bot answers a message that mentions it (@username), a reply to one of its messages, or
+`/ask question`. With Telegram's privacy mode on (the default for bots), a bot in a group receives only
+commands, replies to its own messages and messages that mention it, so that is all it needs; turning
+privacy mode off (BotFather /setprivacy) changes nothing here, other messages are still ignored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import (
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    Message,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatAction
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.buttons import answer_keyboard, button
+from bot.conversation import Reply, ReplyKind, reply_to
+from bot.format import format_hit
+from bot.language import Script, detect_script
+from bot.telegram_app import Services, services
+from bot.texts import texts_for
+
+log = logging.getLogger(__name__)
+
+INLINE_RESULTS = 3
+INLINE_CACHE_SECONDS = 10
+_DECLINE_OF_KIND = {ReplyKind.TOO_LONG: "too_long", ReplyKind.EMPTY: "empty", ReplyKind.GREETING: "greeting"}
+
+
+class _AddressedToBot(filters.MessageFilter):
+    """A group message that mentions the bot by @username or replies to one of its messages."""
+
+    def filter(self, message: Message) -> bool:
+        bot = message.get_bot()
+        replied = message.reply_to_message
+        if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
+            return True
+        return any(_is_bot_mention(value, bot.username) for value in message.parse_entities(["mention"]).values())
+
+
+NON_TEXT = (
+    filters.PHOTO | filters.Sticker.ALL | filters.VOICE | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
+    | filters.ANIMATION | filters.LOCATION | filters.VENUE | filters.CONTACT | filters.Document.ALL
+)
+
+
+def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    """Register the citizens' handlers (group 0, after the staff ones)."""
+    private, groups, addressed = filters.ChatType.PRIVATE, filters.ChatType.GROUPS, _AddressedToBot()
+    app.add_handler(CommandHandler(["start", "help"], start))
+    app.add_handler(CommandHandler("ask", ask))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & private, question))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & groups & addressed, group_question))
+    app.add_handler(MessageHandler(NON_TEXT & (private | (groups & addressed)), text_only))
+    app.add_handler(CallbackQueryHandler(button))
+    app.add_handler(InlineQueryHandler(inline_query))
+
+
+def message_of(update: Update) -> Message:
+    """The update's message (new or edited); the handlers' filters guarantee there is one."""
+    message = update.effective_message
+    if message is None:
+        raise ValueError(f"update {update.update_id} carries no message")
+    return message
+
+
+def reply_script(update: Update) -> Script:
+    """The script to talk to this user in: from their message's text, else their language code."""
+    message, user = update.effective_message, update.effective_user
+    text = (message.text or message.caption or "") if message else ""
+    if text.startswith("/"):
+        text = text.partition(" ")[2]  # a command's name is Latin whatever the user's language
+    return detect_script(text, user.language_code if user else None)
+
+
+def _is_bot_mention(value: str, username: str) -> bool:
+    return value.lower() == f"@{username}".lower()
+
+
+# ---------------------------------------------------------------- messages
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say what the bot knows and how to ask, in the user's language."""
+    info = getattr(services(context).searcher, "info", None)
+    await message_of(update).reply_text(texts_for(reply_script(update)).help_text(info), parse_mode=None, do_quote=True)
+
+
+async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a question in a private chat (new or edited)."""
+    await answer(update, context, message_of(update).text or "")
+
+
+async def group_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a group message addressed to the bot, its @mention taken out."""
+    message = message_of(update)
+    text = message.text or ""
+    for value in message.parse_entities(["mention"]).values():
+        if _is_bot_mention(value, context.bot.username):
+            text = text.replace(value, " ", 1)
+    await answer(update, context, text)
+
+
+async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer `/ask question` (anywhere); a bare /ask gets the help text."""
+    parts = (message_of(update).text or "").split(maxsplit=1)
+    if len(parts) < 2 or not parts[1].strip():
+        await start(update, context)
+        return
+    await answer(update, context, parts[1])
+
+
+async def text_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Tell the user the bot reads text (photos, stickers, voice, locations, documents from citizens)."""
+    await message_of(update).reply_text(texts_for(reply_script(update)).text_only, parse_mode=None, do_quote=True)
+
+
+async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """Rate-check, show typing, search in a thread, log, reply with quotes and buttons."""
+    svc = services(context)
+    message, user = message_of(update), update.effective_user
+    language = user.language_code if user else None
+    user_id = user.id if user else message.chat.id
+    wait = svc.limiter.wait_seconds(user_id)
+    if wait:
+        await message.reply_text(texts_for(detect_script(text, language)).rate_limited_text(wait), parse_mode=None, do_quote=True)
+        return
+    await _typing(context, message.chat.id)
+    searcher = svc.searcher  # a /reload during the search does not change the one this search uses
+    reply = await asyncio.to_thread(reply_to, text, searcher, language_code=language, max_chars=svc.settings.max_question_chars)
+    key = svc.store.key_for(update.update_id)
+    _log(svc, key, update, user_id, reply)  # before sending: the reply's buttons look the question up
+    delivered = True
+    try:
+        await context.bot.send_message(
+            message.chat.id,
+            reply.html,
+            reply_markup=answer_keyboard(key, reply) if reply.answered else None,
+            reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
+        )
+    except Forbidden as err:
+        delivered = False
+        log.info("update %d: the chat refused the reply (%s); logged, not sent", update.update_id, err.message)
+    svc.store.mark_delivered(key, update.update_id, delivered=delivered)
+
+
+def _log(svc: Services, key: str, update: Update, user_id: int, reply: Reply) -> None:
+    found = reply.answer
+    decline = _DECLINE_OF_KIND.get(reply.kind)
+    if decline is None and not reply.answered:
+        decline = found.decline.value if found is not None and found.decline else "not_covered"
+    svc.store.log_question(
+        key=key,
+        user_id=user_id,
+        chat_kind=str(update.effective_chat.type) if update.effective_chat else "unknown",
+        question=reply.question[:2000],
+        script=reply.script.value,
+        answered=reply.answered,
+        decline=decline,
+        passages=[hit.passage.id for hit in found.hits] if reply.answered and found is not None else [],
+    )
+
+
+async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    # The typing indicator is a courtesy: failing to show it must not cost the answer (a block still stops it).
+    try:
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except Forbidden:
+        raise
+    except TelegramError as err:
+        log.debug("typing action failed: %s", err)
+
+
+# ---------------------------------------------------------------- inline mode
+
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Offer the quoted passages for `@bot question` as shareable results; a hint when there is no question."""
+    svc = services(context)
+    query = update.inline_query
+    if query is None:
+        return
+    text = query.query.strip()
+    script = detect_script(text, query.from_user.language_code)
+    texts = texts_for(script)
+    hint = InlineQueryResultsButton(text=texts.inline_hint, start_parameter="help")
+    if not text:
+        await query.answer([], cache_time=INLINE_CACHE_SECONDS, button=hint)
+        return
+    reply = await asyncio.to_thread(
+        reply_to, text, svc.searcher, script=script, max_chars=svc.settings.max_question_chars, k=INLINE_RESULTS
+    )
+    hits = reply.answer.hits if reply.answered and reply.answer is not None else ()
+    results = [
+        InlineQueryResultArticle(
+            id=str(i),
+            title=f"{i + 1}. {hit.passage.cite.title}"[:100],
+            description=" ".join(hit.passage.text.split())[:120],
+            input_message_content=InputTextMessageContent(format_hit(hit, script)),
+        )
+        for i, hit in enumerate(hits)
+    ]
+    await query.answer(results, cache_time=INLINE_CACHE_SECONDS, button=None if results else hint)

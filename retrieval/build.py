@@ -1,0 +1,247 @@
+"""Build an index directory from passages, and swap it in whole.
+
+``index_dir`` is a symbolic link to a version directory beside it (``.NAME.v<time>``). A build writes a fresh
+version directory, finishes it (manifest last), then points the link at it with one atomic rename. A reader
+therefore sees the old index or the new one, never a mix and never nothing; a failure before the rename
+leaves the old index as it was. The previous version is kept until the next build, so a reader that resolved
+the link just before a swap can still finish opening it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from corpus.model import Passage
+from retrieval import store
+from retrieval.cache import EmbeddingCache, cache_path
+from retrieval.config import NO_MODEL, IndexSettings
+from retrieval.encoder import Encoder, EncoderChoice, encode, load_encoder, text_hash, unknown_rate
+from retrieval.errors import EmptyCorpusError, ModelLoadError, RetrievalError
+from retrieval.lexical import LexicalIndex
+from retrieval.model import BuildReport
+from retrieval.text import fold_script, lexical_terms
+from retrieval.vectors import build_vectors, choose_kind, save_vectors
+
+log = logging.getLogger(__name__)
+
+LEXICAL_SCHEME = "fold-t2s+uni+bi+wordnum+jieba/v1"
+PROGRESS_MIN_PASSAGES = 2000  # below this a build takes a few seconds and needs no bar
+ENCODE_CHUNK = 256  # passages per encoder call; each chunk is cached as soon as it is done
+
+
+def indexed_text(passage: Passage) -> str:
+    """The text of a passage that is matched and embedded: its heading (context) and its body."""
+    return f"{passage.heading}\n{passage.text}" if passage.heading else passage.text
+
+
+def build_index(
+    passages: Sequence[Passage],
+    index_dir: Path,
+    settings: IndexSettings,
+    *,
+    encoder: Encoder | None = None,
+    documents: int | None = None,
+) -> BuildReport:
+    """Index passages into a new version of index_dir and swap it in atomically.
+
+    With ``encoder`` given it is used as ``settings.model`` (tests hand in small ones); otherwise the model is
+    loaded by the rules of retrieval.encoder.
+    """
+    started = time.perf_counter()
+    passages = _unique(passages)
+    if not passages:
+        raise EmptyCorpusError("there are no passages to index (the corpus is empty, or every file was skipped)")
+    index_dir = Path(index_dir).expanduser().absolute()
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    texts = [indexed_text(p) for p in passages]
+    with _build_lock(index_dir):
+        folded, terms = [], []
+        for text in _progress(texts, settings.progress, "reading passages"):
+            folded.append(fold_script(text))
+            terms.append(lexical_terms(folded[-1]))
+        lexical = LexicalIndex.build(terms)
+
+        choice = _choose_encoder(settings, encoder)
+        warnings = [choice.note] if choice.encoder is None and settings.model.strip().lower() != NO_MODEL else []
+        vectors, embedded, reused, rate, note = None, 0, 0, None, choice.note
+        if choice.encoder is not None:
+            rate = unknown_rate(choice.encoder, texts)
+            if rate is not None and rate > settings.max_unknown_rate:
+                note = (
+                    f"dense retrieval is off for this corpus: the encoder {choice.model} does not know {rate:.0%} of its "
+                    f"tokens (limit {settings.max_unknown_rate:.0%}); answers use lexical matching only. Choose a model "
+                    f"that reads this language with QUOTEBOT_MODEL or --model"
+                )
+                log.warning(note)
+                warnings.append(note)
+            else:
+                vectors, embedded, reused = _embeddings(choice, texts, index_dir, settings)
+        kind = choose_kind(settings.vector_index, len(passages)) if vectors is not None else None
+
+        version = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.build-", dir=index_dir.parent))
+        try:
+            store.write_passages(version / store.PASSAGES, passages, folded)
+            lexical.save(version / store.LEXICAL)
+            if vectors is not None and kind is not None:
+                save_vectors(build_vectors(vectors, kind), version / store.VECTORS)
+            manifest = store.Manifest(
+                format_version=store.FORMAT_VERSION,
+                built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                passages=len(passages),
+                documents=documents if documents is not None else len({p.doc_id for p in passages}),
+                newest_date=max((p.cite.date for p in passages if p.cite.date), default=None),
+                corpus_fingerprint=_fingerprint(texts, passages),
+                model_setting=settings.model,
+                model=choice.model if vectors is not None else None,
+                dim=int(vectors.shape[1]) if vectors is not None else None,
+                dense_enabled=vectors is not None,
+                dense_note=note,
+                unknown_rate=rate,
+                vector_index=kind,
+                lexical_scheme=LEXICAL_SCHEME,
+            )
+            store.write_manifest(version, manifest)
+            _fsync_tree(version)
+            _swap_in(version, index_dir)
+        except BaseException:
+            shutil.rmtree(version, ignore_errors=True)
+            raise
+    return BuildReport(
+        index_dir=str(index_dir),
+        passages=manifest.passages,
+        documents=manifest.documents,
+        embedded=embedded,
+        reused=reused,
+        dense_enabled=manifest.dense_enabled,
+        model=manifest.model,
+        unknown_rate=rate,
+        vector_index=kind,
+        seconds=time.perf_counter() - started,
+        warnings=tuple(warnings),
+    )
+
+
+def _unique(passages: Sequence[Passage]) -> list[Passage]:
+    seen: set[str] = set()
+    unique = []
+    for passage in passages:
+        if passage.id in seen:
+            log.info("passage %s appears twice; indexing it once", passage.id)
+            continue
+        seen.add(passage.id)
+        unique.append(passage)
+    return unique
+
+
+def _choose_encoder(settings: IndexSettings, encoder: Encoder | None) -> EncoderChoice:
+    if encoder is None:
+        return load_encoder(settings)
+    if settings.model.strip().lower() == NO_MODEL:
+        return EncoderChoice(None, None, "dense retrieval turned off (model 'none')")
+    return EncoderChoice(encoder, settings.model, f"encoder {settings.model} handed in")
+
+
+def _embeddings(choice: EncoderChoice, texts: list[str], index_dir: Path, settings: IndexSettings) -> tuple[np.ndarray, int, int]:
+    """Vectors for all texts: from the cache where it has them, encoded (and cached) where not."""
+    assert choice.encoder is not None and choice.model is not None
+    keys = [text_hash(t) for t in texts]
+    cache = EmbeddingCache(cache_path(index_dir))
+    try:
+        found = cache.get(choice.model, sorted(set(keys)))
+        dims = {v.shape[0] for v in found.values()}
+        if len(dims) > 1:  # a model changed under the same name: trust nothing cached
+            found = {}
+        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
+        chunks = range(0, len(missing), ENCODE_CHUNK)
+        for start in _progress(chunks, settings.progress and len(missing) > ENCODE_CHUNK, "embedding", unit="chunk"):
+            batch = missing[start : start + ENCODE_CHUNK]
+            vectors = encode(choice.encoder, [t for _, t in batch], batch_size=settings.batch_size)
+            new = {k: v for (k, _), v in zip(batch, vectors, strict=True)}
+            cache.put(choice.model, new.items())
+            found.update(new)
+    finally:
+        cache.close()
+    dims = {v.shape[0] for v in found.values()}
+    if len(dims) != 1:
+        raise ModelLoadError(f"the encoder {choice.model} returned vectors of different sizes {sorted(dims)}")
+    reused = sum(1 for k in set(keys)) - len(missing)
+    return np.stack([found[k] for k in keys]), len(missing), reused
+
+
+def _fingerprint(texts: list[str], passages: list[Passage]) -> str:
+    digest = hashlib.sha256()
+    for pid, text in sorted(zip((p.id for p in passages), texts, strict=True)):
+        digest.update(pid.encode("utf-8") + b"\0" + text_hash(text).encode("ascii") + b"\n")
+    return digest.hexdigest()
+
+
+def _progress(items, enabled: bool, desc: str, unit: str = "passage"):  # type: ignore[no-untyped-def]
+    """A progress bar on standard error for a long loop (a few thousand passages, or several encoder chunks)."""
+    if not enabled or (unit == "passage" and len(items) < PROGRESS_MIN_PASSAGES):
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit=unit, leave=False)
+
+
+@contextmanager
+def _build_lock(index_dir: Path) -> Iterator[None]:
+    """One build at a time per index (the command line and the bot's uploads may overlap)."""
+    with open(index_dir.parent / f".{index_dir.name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _fsync_tree(directory: Path) -> None:
+    for path in directory.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+
+
+def _swap_in(built: Path, index_dir: Path) -> None:
+    """Rename the finished build to a version directory and point index_dir at it atomically."""
+    parent, name = index_dir.parent, index_dir.name
+    version = parent / f".{name}.v{time.time_ns()}"
+    os.rename(built, version)
+    link = parent / f".{name}.link-{os.getpid()}-{time.time_ns()}"
+    os.symlink(version.name, link)
+    try:
+        if index_dir.is_dir() and not index_dir.is_symlink():
+            _retire_real_directory(index_dir)
+        os.replace(link, index_dir)  # atomic: readers see the old target or the new one
+    except BaseException:
+        link.unlink(missing_ok=True)
+        shutil.rmtree(version, ignore_errors=True)
+        raise
+    _remove_old_versions(parent, name, keep={version.name})
+
+
+def _retire_real_directory(index_dir: Path) -> None:
+    """Move aside a plain directory at index_dir (an index copied with its files, or an empty folder)."""
+    if any(index_dir.iterdir()) and not (index_dir / store.MANIFEST).exists():
+        raise RetrievalError(f"{index_dir} exists and is not a quotebot index; choose another directory with --index")
+    os.rename(index_dir, index_dir.parent / f".{index_dir.name}.old-{time.time_ns()}")
+
+
+def _remove_old_versions(parent: Path, name: str, keep: set[str]) -> None:
+    """Delete versions older than the previous one, and leftovers of interrupted builds."""
+    versions = sorted((p for p in parent.glob(f".{name}.v*") if p.name not in keep), key=lambda p: p.name)
+    doomed = versions[:-1] + list(parent.glob(f".{name}.old-*")) + list(parent.glob(f".{name}.build-*"))
+    for path in doomed:
+        shutil.rmtree(path, ignore_errors=True)

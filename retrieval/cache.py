@@ -1,0 +1,54 @@
+"""The embedding cache: vectors kept by (model, text hash) beside the index, so a rebuild embeds only new text.
+
+It lives next to the index directory (not inside it), so it survives the swap of one index version for the
+next; it is only a cache, and deleting it costs time, not data.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+_SCHEMA = "CREATE TABLE IF NOT EXISTS embeddings (model TEXT NOT NULL, hash TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, hash))"
+_CHUNK = 500  # SQLite limits the number of parameters of one statement
+
+
+def cache_path(index_dir: Path) -> Path:
+    """Where the embedding cache of an index directory lives."""
+    return index_dir.parent / f".{index_dir.name}.embeddings.sqlite3"
+
+
+class EmbeddingCache:
+    """Float32 vectors in SQLite, keyed by model name and text hash."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=30)
+        self._db.execute(_SCHEMA)
+
+    def get(self, model: str, hashes: Sequence[str], dim: int | None = None) -> dict[str, np.ndarray]:
+        """The cached vectors among these hashes (of the right dimension, when dim is given)."""
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(hashes), _CHUNK):
+            chunk = list(hashes[start : start + _CHUNK])
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT hash, vector FROM embeddings WHERE model = ? AND hash IN ({marks})", [model, *chunk])
+            for key, blob in rows:
+                vector = np.frombuffer(blob, dtype=np.float32)
+                if dim is None or vector.shape[0] == dim:
+                    found[key] = vector
+        return found
+
+    def put(self, model: str, items: Iterable[tuple[str, np.ndarray]]) -> None:
+        """Store vectors (replacing any under the same key)."""
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
+                ((model, key, np.ascontiguousarray(vector, dtype=np.float32).tobytes()) for key, vector in items),
+            )
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,170 @@
+"""The sentence encoder of the dense path: loading it without hanging, and checking it can read the corpus.
+
+Loading order for a model name: the local Hugging Face cache first (no network), then a download only when the
+hub answers a short connection probe. Without that probe a missing model costs about 77 s of retries here.
+The default model failing to load is a warning (the index is built lexical-only); a model the user chose
+failing to load is an error. ``none`` turns dense retrieval off; a local directory is loaded from disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import socket
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from retrieval.config import DEFAULT_MODEL, NO_MODEL, IndexSettings
+from retrieval.errors import ModelLoadError
+
+log = logging.getLogger(__name__)
+
+HUB_HOST = "huggingface.co"
+PROBE_TIMEOUT_S = 1.5
+COVERAGE_SAMPLE = 200  # passages tokenized for the unknown-token rate
+COVERAGE_CHARS = 400  # of each
+
+# Instructions some models expect before a query (not before passages), from their model cards.
+QUERY_PREFIXES = {"BAAI/bge-small-zh-v1.5": "为这个句子生成表示以用于检索相关文章：", "BAAI/bge-base-zh-v1.5": "为这个句子生成表示以用于检索相关文章："}
+
+
+class Encoder(Protocol):
+    """Anything that turns texts into one vector each (a SentenceTransformer, or a small one in tests)."""
+
+    def encode(self, sentences: list[str], **kwargs: Any) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class EncoderChoice:
+    """The encoder to use, or None with the reason dense retrieval is off."""
+
+    encoder: Encoder | None
+    model: str | None  # the name or path it was loaded from
+    note: str  # one sentence: what was loaded, or why nothing was
+
+
+def hub_reachable(host: str = HUB_HOST, timeout: float = PROBE_TIMEOUT_S) -> bool:
+    """True when the model hub accepts a TCP connection within the timeout (and offline mode is off)."""
+    try:
+        from huggingface_hub import constants
+
+        if constants.HF_HUB_OFFLINE:
+            return False
+    except ImportError:
+        pass
+    try:
+        with socket.create_connection((host, 443), timeout=timeout):
+            return True
+    except Exception:  # noqa: BLE001 - DNS failure, refusal, timeout, or a sandbox that forbids sockets
+        return False
+
+
+def in_local_cache(name: str) -> bool:
+    """True when the Hugging Face cache holds a copy of the model (checked without importing torch)."""
+    try:
+        from huggingface_hub import snapshot_download
+
+        snapshot_download(name, local_files_only=True)
+    except Exception:  # noqa: BLE001 - not cached, a malformed name, or no huggingface_hub at all
+        return False
+    return True
+
+
+def _sentence_transformer(name: str, *, local_files_only: bool) -> Encoder:
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    # transformers shows a bar for loading the weights of even a small model; it says nothing useful.
+    was_enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        model: Encoder = SentenceTransformer(name, device="cpu", local_files_only=local_files_only)  # type: ignore[assignment]
+        return model
+    finally:
+        if was_enabled:
+            hf_logging.enable_progress_bar()
+
+
+def load_encoder(
+    settings: IndexSettings,
+    *,
+    probe: Callable[[], bool] = hub_reachable,
+    cached: Callable[[str], bool] | None = None,
+    loader: Callable[..., Encoder] = _sentence_transformer,
+) -> EncoderChoice:
+    """Load the model the settings name, following the rules in the module docstring."""
+    cached = cached or in_local_cache
+    name = settings.model
+    if name.strip().lower() == NO_MODEL:
+        return EncoderChoice(None, None, "dense retrieval turned off (model 'none')")
+    path = Path(name).expanduser()
+    if path.exists():
+        try:
+            return EncoderChoice(loader(str(path), local_files_only=True), str(path), f"encoder loaded from {path}")
+        except Exception as err:  # noqa: BLE001 - any failure inside the model library
+            raise ModelLoadError(f"cannot load the sentence encoder at {path}: {_first_line(err)}") from err
+    reason = "it is not in the local model cache and the model hub cannot be reached"
+    if cached(name):
+        try:
+            return EncoderChoice(loader(name, local_files_only=True), name, f"encoder {name} loaded from the local cache")
+        except Exception as err:  # noqa: BLE001
+            reason = f"the cached copy could not be loaded ({_first_line(err)})"
+    elif probe():
+        try:
+            return EncoderChoice(loader(name, local_files_only=False), name, f"encoder {name} downloaded")
+        except Exception as err:  # noqa: BLE001
+            reason = f"it could not be downloaded ({_first_line(err)})"
+    if settings.model_explicit or name != DEFAULT_MODEL:
+        raise ModelLoadError(f"cannot load the sentence encoder {name!r}: {reason}")
+    note = (
+        f"dense retrieval is off: the default encoder {name} is unavailable ({reason}); answers use lexical "
+        f"matching only. Set QUOTEBOT_MODEL (or --model) to a local model directory, or to 'none' to silence this"
+    )
+    log.warning(note)
+    return EncoderChoice(None, None, note)
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip().splitlines()
+    return f"{err.__class__.__name__}: {text[0]}" if text else err.__class__.__name__
+
+
+def unknown_rate(encoder: Encoder, texts: Sequence[str]) -> float | None:
+    """Share of the encoder tokenizer's tokens that are its unknown token, over a sample of texts.
+
+    None when it cannot be measured (no tokenizer, or one without an unknown token).
+    """
+    tokenizer = getattr(encoder, "tokenizer", None)
+    unk = getattr(tokenizer, "unk_token_id", None)
+    if tokenizer is None or unk is None or not texts:
+        return None
+    step = max(1, len(texts) // COVERAGE_SAMPLE)
+    sample = [text[:COVERAGE_CHARS] for text in texts[::step][:COVERAGE_SAMPLE]]
+    ids = tokenizer(sample, add_special_tokens=False, truncation=True, max_length=512)["input_ids"]
+    total = sum(len(row) for row in ids)
+    if total == 0:
+        return None
+    return sum(1 for row in ids for token in row if token == unk) / total
+
+
+def encode(encoder: Encoder, texts: Sequence[str], *, batch_size: int) -> np.ndarray:
+    """Unit-length float32 vectors, one row per text."""
+    vectors = np.asarray(encoder.encode(list(texts), batch_size=batch_size, show_progress_bar=False), dtype=np.float32)
+    if vectors.ndim != 2 or vectors.shape[0] != len(texts):
+        raise ModelLoadError(f"the encoder returned an array of shape {vectors.shape} for {len(texts)} texts")
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms == 0, 1.0, norms)
+
+
+def query_text(model: str | None, question: str) -> str:
+    """The text to encode for a question (with the model's query instruction, if it has one)."""
+    return QUERY_PREFIXES.get(model or "", "") + question
+
+
+def text_hash(text: str) -> str:
+    """Cache key of a text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,111 @@
+"""The lexical index: BM25 (bm25s) over our own terms, with a weight per kind of term.
+
+bm25s is fed the term lists of retrieval.text (its own splitter treats a run of Chinese as one word). One index
+holds every kind of term; a question's score is the weighted sum of the BM25 contributions of its terms, so
+the kinds can count differently without keeping four indexes:
+
+- Chinese characters and bigrams: weight 1 each;
+- jieba words: 0.5 (they repeat what bigrams already match; alone they were weaker on cross-script questions);
+- Latin words and numbers (with units): 2 (a number or a name is rarely matched by accident).
+
+k1 = 0.6, b = 0.75 (Lucene BM25). The weights and k1 were chosen on the two Chinese pools together; the
+figures are in retrieval/README.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.text import JIEBA_PREFIX
+
+K1 = 0.6
+B = 0.75
+KIND_WEIGHTS = {"uni": 1.0, "bi": 1.0, "jieba": 0.5, "wordnum": 2.0}
+
+_CJK_ONLY = re.compile(r"^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]+$")
+
+
+def _import_bm25s():  # type: ignore[no-untyped-def]
+    import bm25s
+
+    # bm25s sets its logger to DEBUG at import, which overrides the level the application chose; give the
+    # decision back to the application (the logger then inherits from its parents again).
+    logging.getLogger("bm25s").setLevel(logging.NOTSET)
+    return bm25s
+
+
+def term_kind(term: str) -> str:
+    """Which kind a lexical term is: "uni", "bi", "jieba" or "wordnum"."""
+    if term.startswith(JIEBA_PREFIX):
+        return "jieba"
+    if _CJK_ONLY.match(term):
+        return "uni" if len(term) == 1 else "bi"
+    return "wordnum"
+
+
+class LexicalIndex:
+    """A bm25s index over term lists, scored with per-kind weights."""
+
+    def __init__(self, bm25: object) -> None:
+        self._bm25 = bm25
+        scores = bm25.scores  # type: ignore[attr-defined]
+        self.size: int = int(scores["num_docs"])
+        # Columns of bm25s's CSC matrix are terms: the number of stored entries of a column is its document frequency.
+        self._df = np.diff(np.asarray(scores["indptr"]))
+        self._vocab: dict[str, int] = bm25.vocab_dict  # type: ignore[attr-defined]
+        # bm25s adds an empty term to the vocabulary with no column of its own.
+        columns = len(self._df)
+        if not self._vocab or max(self._vocab.values()) > columns or len(self._vocab) != columns + 1:
+            raise ValueError(f"vocabulary of {len(self._vocab)} terms does not fit a matrix of {columns} term columns")
+
+    @classmethod
+    def build(cls, term_lists: Sequence[Sequence[str]]) -> LexicalIndex:
+        """Index one term list per passage (a matter of seconds even for tens of thousands: no progress bar)."""
+        bm25s = _import_bm25s()
+        bm25 = bm25s.BM25(k1=K1, b=B, method="lucene")
+        bm25.index([list(terms) for terms in term_lists], show_progress=False)
+        return cls(bm25)
+
+    def save(self, directory: Path) -> None:
+        """Write the index files into directory."""
+        self._bm25.save(str(directory), show_progress=False)  # type: ignore[attr-defined]
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalIndex:
+        """Read an index written by save."""
+        bm25s = _import_bm25s()
+        return cls(bm25s.BM25.load(str(directory), show_progress=False))
+
+    def scores(self, terms: Sequence[str]) -> np.ndarray:
+        """The weighted BM25 score of every passage for these query terms (a float32 array, one per passage)."""
+        total = np.zeros(self.size, dtype=np.float32)
+        by_kind: dict[str, list[int]] = {}
+        for term in terms:
+            term_id = self._vocab.get(term)
+            if term_id is not None:
+                by_kind.setdefault(term_kind(term), []).append(term_id)
+        for kind, ids in by_kind.items():
+            total += KIND_WEIGHTS[kind] * self._bm25.get_scores_from_ids(ids)  # type: ignore[attr-defined]
+        return total
+
+    def idf(self, term: str) -> float:
+        """Lucene's inverse document frequency of a term; a term the corpus lacks gets the highest value."""
+        term_id = self._vocab.get(term)
+        df = int(self._df[term_id]) if term_id is not None and term_id < len(self._df) else 0
+        return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
+
+    @property
+    def max_idf(self) -> float:
+        """The IDF of a term no passage has."""
+        return math.log(1.0 + (self.size + 0.5) / 0.5)
+
+    def knows(self, term: str) -> bool:
+        """True when some passage contains the term."""
+        term_id = self._vocab.get(term)
+        return term_id is not None and term_id < len(self._df) and self._df[term_id] > 0

@@ -1,0 +1,254 @@
+"""Answer questions from an index directory: rank passages, decide whether they answer, or decline.
+
+A question is screened (retrieval.decline), folded and tokenized like the passages; BM25 ranks every passage;
+the lexical top candidates are refined by how much of the question their best sentence covers; the dense
+ranking (when the index has one) is fused in; the best passage's coverage of the question decides between
+quoting and declining. A Searcher is read-only after opening and safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from corpus.model import Passage
+from retrieval import store
+from retrieval.build import LEXICAL_SCHEME
+from retrieval.config import IndexSettings
+from retrieval.decline import ANSWER_THRESHOLD, confidence, dense_confidence, screen
+from retrieval.encoder import Encoder, encode, load_encoder, query_text
+from retrieval.errors import IndexCorruptError, IndexMissingError, IndexModelError, IndexVersionError, RetrievalError
+from retrieval.evidence import Coverage, Unit, content_units, coverage
+from retrieval.fusion import DEFAULT_WEIGHTS, FusionWeights, fuse, weights_for_evidence
+from retrieval.highlight import surface_terms
+from retrieval.lexical import LexicalIndex
+from retrieval.model import Answer, DeclineReason, Hit, IndexInfo
+from retrieval.text import fold_script, query_terms
+from retrieval.vectors import load_vectors, search_vectors
+
+log = logging.getLogger(__name__)
+
+CANDIDATES = 100  # passages taken from each ranking before fusion
+REFINE = 30  # lexical candidates re-scored by sentence coverage
+SENTENCE_WEIGHT = 0.5  # weight of the best sentence's coverage against BM25 relative to the best passage (measured: README)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One passage in a ranking, with the evidence behind its place."""
+
+    row: int
+    score: float  # fused (or lexical) ranking score; only the order means something
+    lexical_rank: int | None
+    dense_rank: int | None
+    coverage: Coverage
+    dense_z: float | None = None  # how far the passage's similarity stands above the question's other candidates
+
+
+class Searcher:
+    """Ranks the passages of one index for a question; thread-safe for concurrent searches."""
+
+    def __init__(
+        self,
+        *,
+        index_dir: Path,
+        manifest: store.Manifest,
+        passages: list[Passage],
+        folded: list[str],
+        lexical: LexicalIndex,
+        vectors: object | None,
+        encoder: Encoder | None,
+        settings: IndexSettings,
+        weights: FusionWeights = DEFAULT_WEIGHTS,
+    ) -> None:
+        self._index_dir = index_dir
+        self._manifest = manifest
+        self._passages = passages
+        self._folded = folded
+        self._lexical = lexical
+        self._vectors = vectors if encoder is not None else None
+        self._encoder = encoder
+        self._settings = settings
+        self._weights = weights
+        self._encode_lock = threading.Lock()  # tokenizers of sentence-transformers are not safe to share
+        self._rows = {p.id: row for row, p in enumerate(passages)}
+        self._paragraphs: dict[tuple[str, int], list[int]] = {}
+        for row, p in enumerate(passages):
+            self._paragraphs.setdefault((p.doc_id, p.position), []).append(row)
+
+    @classmethod
+    def open(
+        cls, index_dir: Path, settings: IndexSettings, *, encoder: Encoder | None = None, weights: FusionWeights = DEFAULT_WEIGHTS
+    ) -> Searcher:
+        """Open an index directory (built by retrieval.build); errors name the directory and what to run."""
+        index_dir = Path(index_dir).expanduser().absolute()
+        if not index_dir.exists():
+            raise IndexMissingError(index_dir, "no index there")
+        # Resolve the link once: a build may swap in a new version while this one is being read.
+        version = index_dir.resolve()
+        manifest = store.read_manifest(version, name=index_dir)
+        if manifest.lexical_scheme != LEXICAL_SCHEME:
+            raise IndexVersionError(index_dir, f"built with term scheme {manifest.lexical_scheme!r}, this quotebot uses {LEXICAL_SCHEME!r}",
+                                    f"run `quotebot index --index {index_dir}` to rebuild it")
+        if settings.model_explicit and settings.model != manifest.model_setting:
+            raise IndexModelError(
+                index_dir,
+                f"built with model {manifest.model_setting!r}, but {settings.model!r} was asked for",
+                f"run `quotebot index --index {index_dir} --model {settings.model}` to rebuild it with that model",
+            )
+        try:
+            passages, folded = store.read_passages(version / store.PASSAGES)
+            lexical = LexicalIndex.load(version / store.LEXICAL)
+            vectors = load_vectors(version / store.VECTORS) if manifest.dense_enabled else None
+        except Exception as err:  # noqa: BLE001 - sqlite, numpy, json and faiss each fail in their own way
+            raise IndexCorruptError(index_dir, f"its files cannot be read ({err.__class__.__name__}: {err})") from None
+        sizes = {manifest.passages, len(passages), lexical.size} | ({vectors.ntotal} if vectors is not None else set())  # type: ignore[attr-defined]
+        if len(sizes) != 1:
+            raise IndexCorruptError(index_dir, f"its parts disagree on the number of passages ({sorted(sizes)})")
+        if manifest.dense_enabled and encoder is None:
+            encoder = _query_encoder(manifest, settings)
+        return cls(index_dir=index_dir, manifest=manifest, passages=passages, folded=folded, lexical=lexical,
+                   vectors=vectors, encoder=encoder, settings=settings, weights=weights)
+
+    @property
+    def info(self) -> IndexInfo:
+        m = self._manifest
+        return IndexInfo(
+            documents=m.documents, passages=m.passages, newest_date=m.newest_date, model=m.model if self._vectors is not None else None,
+            dense_enabled=self._vectors is not None, built_at=m.built_at, index_dir=str(self._index_dir), dense_note=m.dense_note,
+            vector_index=m.vector_index,
+        )
+
+    def passage(self, passage_id: str) -> Passage | None:
+        """The passage with this id, or None."""
+        row = self._rows.get(passage_id)
+        return None if row is None else self._passages[row]
+
+    def passage_at(self, row: int) -> Passage:
+        """The passage at a row of the index (rows are what Ranked refers to)."""
+        return self._passages[row]
+
+    def paragraph(self, passage_id: str) -> tuple[Passage, ...]:
+        """Every part of the paragraph this passage belongs to, in order (empty for an unknown id)."""
+        passage = self.passage(passage_id)
+        if passage is None:
+            return ()
+        rows = self._paragraphs[(passage.doc_id, passage.position)]
+        return tuple(sorted((self._passages[r] for r in rows), key=lambda p: p.part))
+
+    def rank(self, question: str, n: int = 10) -> list[Ranked]:
+        """The n best passages for a question, best first, with no decline (the evaluation uses this)."""
+        folded = fold_script(question)
+        units = content_units(folded, self._lexical.idf, self._lexical.max_idf)
+        scores = self._lexical.scores(query_terms(folded))
+        top = _top(scores, CANDIDATES)
+        lexical, covered = self._refine(top, scores, units)
+        dense: list[tuple[int, float]] = []
+        if self._vectors is not None and self._encoder is not None:
+            with self._encode_lock:
+                vector = encode(self._encoder, [query_text(self._manifest.model, question)], batch_size=1)[0]
+            dense = search_vectors(self._vectors, vector, CANDIDATES)
+        if dense:
+            lexical_confidence = confidence(covered[lexical[0][0]].share, covered[lexical[0][0]].sentence_share) if lexical else 0.0
+            fused = fuse(lexical, dense, weights_for_evidence(self._weights, lexical_confidence))
+        else:
+            fused = lexical
+        lex_rank = {row: i for i, (row, _) in enumerate(lexical, start=1)}
+        dense_rank = {row: i for i, (row, _) in enumerate(dense, start=1)}
+        z = _standard_scores(dense)
+        return [
+            Ranked(row, score, lex_rank.get(row), dense_rank.get(row), covered[row] if row in covered else coverage(units, self._folded[row]), z.get(row))
+            for row, score in fused[:n]
+        ]
+
+    def _refine(self, top: list[int], scores: np.ndarray, units: tuple[Unit, ...]) -> tuple[list[tuple[int, float]], dict[int, Coverage]]:
+        """Lexical ranking: BM25 relative to the best, plus the share of the question the best sentence covers.
+
+        Returns the ranking and the coverage of the passages it computed it for.
+        """
+        best = float(scores[top[0]]) if top else 0.0
+        covered: dict[int, Coverage] = {}
+        refined = []
+        for i, row in enumerate(top):
+            bonus = 0.0
+            if i < REFINE:
+                covered[row] = coverage(units, self._folded[row])
+                bonus = SENTENCE_WEIGHT * covered[row].sentence_share
+            refined.append((row, float(scores[row]) / best + bonus))
+        refined.sort(key=lambda pair: -pair[1])
+        return refined, covered
+
+    def search(self, question: str, k: int = 3, offset: int = 0) -> Answer:
+        """Quote up to k passages that answer (from offset on, for "more results"), or decline with a reason."""
+        screened = screen(question, self._settings.max_question_chars, self._lexical.knows)
+        if screened.decline is not None:
+            return Answer(question, decline=screened.decline, detail=screened.detail)
+        ranked = self.rank(screened.text, n=offset + k)
+        if not ranked:
+            return Answer(question, decline=DeclineReason.NOT_COVERED, detail="no passage shares a word with the question")
+        top = ranked[0]
+        top_confidence = _confidence(top)
+        if top_confidence < ANSWER_THRESHOLD:
+            return Answer(
+                question,
+                decline=DeclineReason.NOT_COVERED,
+                detail=f"best passage covers {top.coverage.share:.0%} of the question (best sentence {top.coverage.sentence_share:.0%}); "
+                f"confidence {top_confidence:.2f} < {ANSWER_THRESHOLD}",
+            )
+        hits = []
+        for item in ranked[offset : offset + k]:
+            score = _confidence(item)
+            if item is not top and score < ANSWER_THRESHOLD:
+                continue  # a further passage must answer on its own evidence, not on the first one's
+            passage = self._passages[item.row]
+            hits.append(Hit(passage, round(score, 4), surface_terms(item.coverage.covered, passage.text), item.lexical_rank, item.dense_rank))
+        if not hits:
+            return Answer(question, decline=DeclineReason.NOT_COVERED, detail=f"no further passages answer (offset {offset})")
+        return Answer(question, hits=tuple(hits))
+
+
+def _standard_scores(dense: list[tuple[int, float]]) -> dict[int, float]:
+    """Each candidate's similarity in standard deviations above the mean of the question's candidates.
+
+    Unlike a raw cosine it does not depend on the model's scale (bge's cosines crowd between 0.3 and 0.9,
+    MiniLM's spread from 0 to 0.9): only on how much the passage stands out.
+    """
+    if len(dense) < 3:
+        return {}
+    sims = np.array([sim for _, sim in dense])
+    spread = float(sims.std())
+    if spread <= 1e-9:
+        return {}
+    mean = float(sims.mean())
+    return {row: (sim - mean) / spread for row, sim in dense}
+
+
+def _top(scores: np.ndarray, n: int) -> list[int]:
+    """Rows of the n highest positive scores, best first."""
+    n = min(n, scores.shape[0])
+    if n == 0:
+        return []
+    rows = np.argpartition(-scores, n - 1)[:n]
+    rows = rows[np.argsort(-scores[rows], kind="stable")]
+    return [int(r) for r in rows if scores[r] > 0]
+
+
+def _confidence(item: Ranked) -> float:
+    """Confidence that a ranked passage answers: from its coverage of the question, or from the dense ranking."""
+    lexical = confidence(item.coverage.share, item.coverage.sentence_share)
+    return lexical if item.dense_z is None else max(lexical, dense_confidence(item.dense_z))
+
+
+def _query_encoder(manifest: store.Manifest, settings: IndexSettings) -> Encoder | None:
+    """The encoder the index was built with, for questions; lexical-only (with a warning) if it is gone."""
+    assert manifest.model is not None
+    try:
+        choice = load_encoder(replace(settings, model=manifest.model, model_explicit=True))
+    except RetrievalError as err:
+        log.warning("dense retrieval is off for this session: %s; answers use lexical matching only", err)
+        return None
+    return choice.encoder
