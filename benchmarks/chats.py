@@ -43,13 +43,13 @@ class _Bot:
         finally:
             self._ready.set()
 
-    async def _main(self) -> None:
+    async def _main(self) -> None:  # mirrors Application.run_polling; PTB types updater/post_init as optional
         from telegram import Update
 
         from bot.telegram_app import build_application
 
         self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
-        app = build_application(self._settings, open_searcher=self._open)
+        app: Any = build_application(self._settings, open_searcher=self._open)
         await app.initialize()
         try:
             await app.post_init(app)
@@ -65,7 +65,7 @@ class _Bot:
             await app.shutdown()
             await app.post_shutdown(app)
 
-    def __enter__(self) -> _Bot:
+    def __enter__(self) -> _Bot:  # noqa: PYI034 - a private class, never subclassed
         self._thread.start()
         if not self._ready.wait(120) or self.failure is not None:
             raise RuntimeError(f"the bot did not start: {self.failure}")

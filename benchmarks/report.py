@@ -91,8 +91,8 @@ def render(results: dict[str, Any]) -> str:
     m = results["machine"]
     lines = ["## Figures of the run", "",
              f"- date: {m['date']}; commit {m['commit']}; Python {m['python']}",
-             f"- machine: {m['cores']} cores ({m['cpu']}), {m['memory']} memory; load average at start {m['load']} — "
-             "**shared** with other engineers' work", f"- command: `{results['command']}`", ""]
+             f"- machine: {m['cores']} cores ({m['cpu']}), {m['memory']} memory; load average {m['load']} — **shared** with other engineers' work",
+             f"- command: `{results['command']}`", ""]
     for size, entry in results["sizes"].items():
         lines += [f"### {int(size):,} passages", ""]
         if "lexical_build" in entry:

@@ -69,6 +69,8 @@ def load_model(opts: Options) -> Any:
     from retrieval.encoder import load_encoder
 
     encoder = load_encoder(IndexSettings(model=opts.model, model_explicit=True)).encoder
+    if encoder is None:
+        raise RuntimeError(f"no encoder could be loaded from {opts.model}")
     if opts.max_seq_length:
         encoder.max_seq_length = opts.max_seq_length  # type: ignore[attr-defined]
     return encoder
@@ -125,9 +127,9 @@ def phase_build(opts: Options) -> dict[str, Any]:
 
 
 def phase_serve(opts: Options) -> dict[str, Any]:
+    from benchmarks.stages import STAGES, same_answer, staged_search
     from bot.format import format_answer
     from bot.language import Script
-    from benchmarks.stages import STAGES, same_answer, staged_search
     from retrieval.search import Searcher
 
     paragraphs = read_paragraphs(Path(opts.eval_dir))

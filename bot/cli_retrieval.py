@@ -54,9 +54,13 @@ def describe_build(report: BuildReport) -> str:
     else:
         dense = "lexical retrieval only"
     return (
-        f"indexed {report.passages} passages from {report.documents} documents into {report.index_dir} "
+        f"indexed {_count(report.passages, 'passage')} from {_count(report.documents, 'document')} into {report.index_dir} "
         f"in {report.seconds:.1f} s; {dense}"
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def run_ask(settings: Settings, question: str, index_dir: Path | None = None, k: int = 3, as_json: bool = False) -> int:
@@ -75,6 +79,8 @@ def run_ask(settings: Settings, question: str, index_dir: Path | None = None, k:
         if as_json:
             print(json.dumps(answer_dict(answer), ensure_ascii=False), flush=True)
         else:
+            if question == "-":
+                print(f"? {text}")
             _print_answer(answer, sys.stdout)
         if question != "-" and not answer.answered:
             status = EXIT_DECLINED
@@ -157,7 +163,7 @@ def _eval_squad(settings: Settings, file: Path, distractors: list[Path], limit: 
     if as_json:
         print(json.dumps({"file": str(file), "distractors": [str(d) for d in distractors], **asdict(figures)}, ensure_ascii=False))
         return EXIT_OK
-    dense = f"dense on ({figures.model})" if figures.dense_enabled else f"dense off ({searcher.info.dense_note})"
+    dense = f"dense retrieval with {figures.model}" if figures.dense_enabled else "lexical retrieval only"
     print(f"pool: {figures.paragraphs} paragraphs in {figures.passages} passages; {figures.questions} questions; {dense}")
     print(f"R@1 {figures.recall_at_1:.4f}  R@3 {figures.recall_at_3:.4f}  R@10 {figures.recall_at_10:.4f}  MRR@10 {figures.mrr_at_10:.4f}")
     print(f"latency per question: p50 {figures.latency_p50_ms:.1f} ms  p95 {figures.latency_p95_ms:.1f} ms")

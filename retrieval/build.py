@@ -29,16 +29,16 @@ from retrieval.cache import EmbeddingCache, cache_path
 from retrieval.config import NO_MODEL, IndexSettings
 from retrieval.encoder import Encoder, EncoderChoice, encode, load_encoder, text_hash, unknown_rate
 from retrieval.errors import EmptyCorpusError, ModelLoadError, RetrievalError
-from retrieval.lexical import LexicalIndex
+from retrieval.lexical import K1, B, LexicalIndex
 from retrieval.model import BuildReport
 from retrieval.text import fold_script, lexical_terms
 from retrieval.vectors import build_vectors, choose_kind, save_vectors
 
 log = logging.getLogger(__name__)
 
-LEXICAL_SCHEME = "fold-t2s+uni+bi+wordnum+jieba/v1"
+LEXICAL_SCHEME = f"fold-t2s+uni+bi+wordnum+jieba/v1;bm25 k1={K1} b={B}"  # another scheme needs a rebuild
 PROGRESS_MIN_PASSAGES = 2000  # below this a build takes a few seconds and needs no bar
-ENCODE_CHUNK = 256  # passages per encoder call; each chunk is cached as soon as it is done
+ENCODE_BATCHES_PER_CHUNK = 4  # batches per encoder call; each chunk is cached as soon as it is done
 
 
 def indexed_text(passage: Passage) -> str:
@@ -164,9 +164,10 @@ def _embeddings(choice: EncoderChoice, texts: list[str], index_dir: Path, settin
         if len(dims) > 1:  # a model changed under the same name: trust nothing cached
             found = {}
         missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
-        chunks = range(0, len(missing), ENCODE_CHUNK)
-        for start in _progress(chunks, settings.progress and len(missing) > ENCODE_CHUNK, "embedding", unit="chunk"):
-            batch = missing[start : start + ENCODE_CHUNK]
+        size = settings.batch_size * ENCODE_BATCHES_PER_CHUNK
+        chunks = range(0, len(missing), size)
+        for start in _progress(chunks, settings.progress and len(chunks) > 1, "embedding", unit="chunk"):
+            batch = missing[start : start + size]
             vectors = encode(choice.encoder, [t for _, t in batch], batch_size=settings.batch_size)
             new = {k: v for (k, _), v in zip(batch, vectors, strict=True)}
             cache.put(choice.model, new.items())

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from retrieval.text import _CJK, JIEBA_PREFIX, QUESTION_WORDS, iter_tokens, jieba_words, word_frequency
+from retrieval.text import _CJK, _TOKEN_RE, JIEBA_PREFIX, QUESTION_WORDS, iter_tokens, jieba_words, word_frequency
 
 SENTENCE_RE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;\n]*")
 _CJK_RE = re.compile(rf"^[{_CJK}]+$")
@@ -104,12 +104,15 @@ def content_units(folded_question: str, idf: Callable[[str], float], max_idf: fl
     return tuple(units)
 
 
-def _words(folded: str) -> set[str]:
-    return {token.text for token in iter_tokens(folded) if token.kind in ("word", "num", "date")}
+def _latin_words(folded: str) -> set[str]:
+    """The Latin words of folded text: what a Latin unit must match whole (the word tokens of iter_tokens)."""
+    return {match.group() for match in _TOKEN_RE.finditer(folded) if match.group("word")}
 
 
 def _covered(units: Sequence[Unit], folded: str) -> list[Unit]:
-    words = _words(folded)
+    # Only Latin units match whole words; tokenising every passage and sentence for them cost 95% of a
+    # search's time (benchmarks/RESULTS.md), so the words are found only when a Latin unit asks.
+    words = _latin_words(folded) if any(unit.latin for unit in units) else set()
     return [unit for unit in units if (unit.text in words if unit.latin else unit.text in folded)]
 
 

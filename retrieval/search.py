@@ -18,7 +18,7 @@ import numpy as np
 from corpus.model import Passage
 from retrieval import store
 from retrieval.build import LEXICAL_SCHEME
-from retrieval.config import IndexSettings
+from retrieval.config import NO_MODEL, IndexSettings
 from retrieval.decline import ANSWER_THRESHOLD, confidence, dense_confidence, screen
 from retrieval.encoder import Encoder, encode, load_encoder, query_text
 from retrieval.errors import IndexCorruptError, IndexMissingError, IndexModelError, IndexVersionError, RetrievalError
@@ -94,7 +94,7 @@ class Searcher:
         if manifest.lexical_scheme != LEXICAL_SCHEME:
             raise IndexVersionError(index_dir, f"built with term scheme {manifest.lexical_scheme!r}, this quotebot uses {LEXICAL_SCHEME!r}",
                                     f"run `quotebot index --index {index_dir}` to rebuild it")
-        if settings.model_explicit and settings.model != manifest.model_setting:
+        if not _model_agrees(manifest, settings):
             raise IndexModelError(
                 index_dir,
                 f"built with model {manifest.model_setting!r}, but {settings.model!r} was asked for",
@@ -109,7 +109,9 @@ class Searcher:
         sizes = {manifest.passages, len(passages), lexical.size} | ({vectors.ntotal} if vectors is not None else set())  # type: ignore[attr-defined]
         if len(sizes) != 1:
             raise IndexCorruptError(index_dir, f"its parts disagree on the number of passages ({sorted(sizes)})")
-        if manifest.dense_enabled and encoder is None:
+        if settings.model.strip().lower() == NO_MODEL:
+            encoder, vectors = None, None  # asked for lexical retrieval only: the vectors are left unused
+        elif manifest.dense_enabled and encoder is None:
             encoder = _query_encoder(manifest, settings)
         return cls(index_dir=index_dir, manifest=manifest, passages=passages, folded=folded, lexical=lexical,
                    vectors=vectors, encoder=encoder, settings=settings, weights=weights)
@@ -152,14 +154,15 @@ class Searcher:
             with self._encode_lock:
                 vector = encode(self._encoder, [query_text(self._manifest.model, question)], batch_size=1)[0]
             dense = search_vectors(self._vectors, vector, CANDIDATES)
+        z = _standard_scores(dense)
         if dense:
             lexical_confidence = confidence(covered[lexical[0][0]].share, covered[lexical[0][0]].sentence_share) if lexical else 0.0
-            fused = fuse(lexical, dense, weights_for_evidence(self._weights, lexical_confidence))
+            weights = weights_for_evidence(self._weights, lexical_confidence)
+            fused = fuse(lexical, dense, weights)
         else:
             fused = lexical
         lex_rank = {row: i for i, (row, _) in enumerate(lexical, start=1)}
         dense_rank = {row: i for i, (row, _) in enumerate(dense, start=1)}
-        z = _standard_scores(dense)
         return [
             Ranked(row, score, lex_rank.get(row), dense_rank.get(row), covered[row] if row in covered else coverage(units, self._folded[row]), z.get(row))
             for row, score in fused[:n]
@@ -241,6 +244,13 @@ def _confidence(item: Ranked) -> float:
     """Confidence that a ranked passage answers: from its coverage of the question, or from the dense ranking."""
     lexical = confidence(item.coverage.share, item.coverage.sentence_share)
     return lexical if item.dense_z is None else max(lexical, dense_confidence(item.dense_z))
+
+
+def _model_agrees(manifest: store.Manifest, settings: IndexSettings) -> bool:
+    """Whether an index serves the model the settings ask for (an explicit choice must match; 'none' always does)."""
+    if not settings.model_explicit or settings.model.strip().lower() == NO_MODEL:
+        return True
+    return settings.model in (manifest.model_setting, manifest.model)
 
 
 def _query_encoder(manifest: store.Manifest, settings: IndexSettings) -> Encoder | None:

@@ -107,16 +107,39 @@ def test_a_failure_mid_build_leaves_the_previous_index_answering(
     index_dir = tmp_path / "index"
     build_index(english_passages[:20], index_dir, minilm_settings, encoder=minilm)
     before = Searcher.open(index_dir, minilm_settings, encoder=minilm).search("When does the Central Library close on weekdays?")
-    grown = english_passages + [make_passage(f"new-{i}", f"Notice number {i} about ferry timetables.") for i in range(300)]
-    failing = CountingEncoder(minilm, fail_after=280)  # fails in the second chunk of 256
+    grown = english_passages + [make_passage(f"new-{i}", f"Notice number {i} about ferry timetables.") for i in range(20)]
+    failing = CountingEncoder(minilm, fail_after=30)  # chunks of 4 x 4 passages: fails in the second one
+    small_batches = replace(minilm_settings, batch_size=4)
     with pytest.raises(RuntimeError, match="injected"):
-        build_index(grown, index_dir, minilm_settings, encoder=failing)
-    assert failing.calls >= 1
+        build_index(grown, index_dir, small_batches, encoder=failing)
+    assert failing.calls == 1  # one chunk was encoded (and cached) before the failure
     after = Searcher.open(index_dir, minilm_settings, encoder=minilm)
     assert after.info.passages == 20
     assert after.search("When does the Central Library close on weekdays?") == before
     leftovers = [p.name for p in tmp_path.iterdir() if ".build-" in p.name or ".link-" in p.name]
     assert leftovers == []
+
+
+def test_a_failure_while_writing_the_files_leaves_the_previous_index_answering(
+    tmp_path: Path, english_passages: list[Passage], minilm: Any, minilm_settings: IndexSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import retrieval.build
+
+    index_dir = tmp_path / "index"
+    build_index(english_passages[:20], index_dir, minilm_settings, encoder=minilm)
+    before = Searcher.open(index_dir, minilm_settings, encoder=minilm).search("Is the playground in Lakeside Park open?")
+
+    def disk_full(index: Any, path: Path) -> None:
+        path.write_bytes(b"half a faiss file")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(retrieval.build, "save_vectors", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        build_index(english_passages, index_dir, minilm_settings, encoder=minilm)
+    after = Searcher.open(index_dir, minilm_settings, encoder=minilm)
+    assert after.info.passages == 20
+    assert after.search("Is the playground in Lakeside Park open?") == before
+    assert [p.name for p in tmp_path.iterdir() if ".build-" in p.name] == []
 
 
 def test_a_searcher_keeps_answering_while_the_index_is_swapped(

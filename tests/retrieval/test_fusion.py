@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from retrieval.fusion import FusionWeights, fuse
+from retrieval.fusion import FusionWeights, fuse, weights_for_evidence
 
 
 def test_agreeing_rankings_keep_their_order() -> None:
@@ -55,3 +55,22 @@ def test_fused_holds_every_passage_once_best_first(lexical: list[tuple[int, floa
 def test_zero_dense_weight_gives_the_lexical_order_first(lexical: list[tuple[int, float]], dense: list[tuple[int, float]]) -> None:
     fused = [i for i, _ in fuse(lexical, dense, FusionWeights(lexical=1.0, dense=0.0))]
     assert fused[: len(lexical)] == [i for i, _ in lexical]
+
+
+def test_a_confident_lexical_first_place_cannot_be_moved_by_the_dense_ranking() -> None:
+    lexical = [(1, 9.0)] + [(i, 1.0) for i in range(2, 60)]
+    dense = [(i, 0.9) for i in range(2, 100)] + [(1, 0.0)]  # the dense ranking puts passage 1 last
+    assert fuse(lexical, dense, weights_for_evidence(FusionWeights(), lexical_confidence=0.99))[0][0] == 1
+
+
+def test_an_unconfident_lexical_ranking_leaves_the_order_to_the_dense_one() -> None:
+    lexical = [(1, 2.0), (2, 1.9), (3, 1.0)]
+    dense = [(3, 0.8), (2, 0.3), (1, 0.2)]
+    assert fuse(lexical, dense, weights_for_evidence(FusionWeights(), lexical_confidence=0.05))[0][0] == 3
+    assert fuse(lexical, dense, weights_for_evidence(FusionWeights(), lexical_confidence=0.95))[0][0] == 1
+
+
+@given(st.floats(0.0, 1.0), st.floats(0.0, 1.0))
+def test_more_lexical_evidence_never_means_less_lexical_weight(a: float, b: float) -> None:
+    low, high = sorted((a, b))
+    assert weights_for_evidence(FusionWeights(), low).lexical <= weights_for_evidence(FusionWeights(), high).lexical

@@ -96,6 +96,20 @@ def test_questions_mixing_languages_get_an_answer_or_a_reason(sample: Searcher, 
     assert answer.answered or (answer.decline is not None and answer.detail)
 
 
+class MemoEncoder:
+    """MiniLM, remembering what it encoded."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self.seen: dict[tuple[str, ...], Any] = {}
+
+    def encode(self, sentences: list[str], **kwargs: Any) -> Any:
+        key = tuple(sentences)
+        if key not in self.seen:
+            self.seen[key] = self.model.encode(sentences, **kwargs)
+        return self.seen[key]
+
+
 def _recall_at_1(searcher: Searcher, questions: list[dict[str, Any]]) -> float:
     found = sum(searcher.passage_at(searcher.rank(q["q"], 1)[0].row).id == q["gold"] for q in questions)
     return found / len(questions)
@@ -106,9 +120,10 @@ def test_dense_retrieval_is_real_and_fusion_helps_where_the_model_reads(
 ) -> None:
     questions = english_set["questions"]
     paraphrases = [q for q in questions if q["kind"] == "paraphrase"]
-    lexical = Searcher.open(english_index, minilm_settings, encoder=minilm, weights=FusionWeights(lexical=1.0, dense=0.0))
-    dense = Searcher.open(english_index, minilm_settings, encoder=minilm, weights=FusionWeights(lexical=0.0, dense=1.0))
-    fused = Searcher.open(english_index, minilm_settings, encoder=minilm)
+    encoder = MemoEncoder(minilm)  # the three rankings encode each question once between them
+    lexical = Searcher.open(english_index, minilm_settings, encoder=encoder, weights=FusionWeights(lexical=1.0, dense=0.0))
+    dense = Searcher.open(english_index, minilm_settings, encoder=encoder, weights=FusionWeights(lexical=0.0, dense=1.0))
+    fused = Searcher.open(english_index, minilm_settings, encoder=encoder)
     figures = {name: (_recall_at_1(s, questions), _recall_at_1(s, paraphrases)) for name, s in (("lexical", lexical), ("dense", dense), ("fused", fused))}
     # Measured: lexical 0.722 (paraphrases 0.444), dense 0.972 (0.944), fused 0.972 (0.944).
     assert figures["dense"][1] >= figures["lexical"][1] + 0.3, figures
