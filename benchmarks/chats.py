@@ -3,17 +3,14 @@
 Each of N private chats asks its questions one after another (the next when the previous was answered), all
 N chats at the same time. Measured: replies per second over the whole run, and the time from pushing an
 update into the server to the bot's reply arriving at the server (both on the server's monotonic clock).
-The bot runs on its own event loop in a thread, in the order Application.run_polling uses, as in
-tests/bot/telegram_support.py. Note what bounds it besides search: python-telegram-bot's AIORateLimiter
+The bot runs on its own event loop in a thread, with the tests' own runner (tests/bot/telegram_support.py). Note what bounds it besides search: python-telegram-bot's AIORateLimiter
 (30 messages/s overall, Telegram's limit) and ``concurrent_updates`` (8 handlers at once).
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -22,59 +19,6 @@ from benchmarks.measure import memory_mib, percentiles
 from benchmarks.scale import make_corpus, read_paragraphs
 
 QUESTIONS_PER_RUN = {1: 40, 10: 60, 100: 200}
-
-
-class _Bot:
-    """build_application's Application polling the fake server from a background event loop."""
-
-    def __init__(self, settings: Any, open_searcher: Any) -> None:
-        self._settings, self._open = settings, open_searcher
-        self._ready = threading.Event()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self.failure: BaseException | None = None
-        self._thread = threading.Thread(target=lambda: self._guard(), daemon=True)
-
-    def _guard(self) -> None:
-        try:
-            asyncio.run(self._main())
-        except BaseException as err:  # noqa: BLE001 - reported by the caller
-            self.failure = err
-        finally:
-            self._ready.set()
-
-    async def _main(self) -> None:  # mirrors Application.run_polling; PTB types updater/post_init as optional
-        from telegram import Update
-
-        from bot.telegram_app import build_application
-
-        self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
-        app: Any = build_application(self._settings, open_searcher=self._open)
-        await app.initialize()
-        try:
-            await app.post_init(app)
-            await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)
-            await app.start()
-            self._ready.set()
-            await self._stop.wait()
-        finally:
-            if app.updater.running:
-                await app.updater.stop()
-            if app.running:
-                await app.stop()
-            await app.shutdown()
-            await app.post_shutdown(app)
-
-    def __enter__(self) -> _Bot:  # noqa: PYI034 - a private class, never subclassed
-        self._thread.start()
-        if not self._ready.wait(120) or self.failure is not None:
-            raise RuntimeError(f"the bot did not start: {self.failure}")
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._loop is not None and self._stop is not None:
-            self._loop.call_soon_threadsafe(self._stop.set)
-        self._thread.join(60)
 
 
 def run_chats(fake: Any, questions: list[str], chats: int, total: int, *, timeout: float = 600.0) -> dict[str, Any]:
@@ -118,6 +62,7 @@ def phase_chats(opts: Any) -> dict[str, Any]:
     from benchmarks.worker import index_settings, load_model
     from bot.settings import Settings
     from retrieval.search import Searcher
+    from tests.bot.telegram_support import BotRunner
     from tests.fakes.bot_api import FakeBotApi
 
     corpus = make_corpus(read_paragraphs(Path(opts.eval_dir)), opts.size, seed=opts.seed)
@@ -131,7 +76,7 @@ def phase_chats(opts: Any) -> dict[str, Any]:
                             index=index, telegram_token=fake.token, telegram_api_url=fake.base_url,
                             telegram_file_url=fake.base_file_url)
         settings = dataclasses.replace(settings, questions_per_minute=1_000_000)
-        with _Bot(settings, lambda: Searcher.open(opts.index_dir, index, encoder=encoder)):
+        with BotRunner(settings, open_searcher=lambda: Searcher.open(opts.index_dir, index, encoder=encoder)):
             run_chats(fake, questions, 1, 5)  # warm
             for chats in opts.chats:
                 out["runs"].append(run_chats(fake, questions, chats, QUESTIONS_PER_RUN.get(chats, 2 * chats)))
