@@ -10,6 +10,9 @@ from pathlib import Path
 from retrieval.config import DEFAULT_MODEL, IndexSettings
 
 
+DEFAULT_BOT_API_URL = "https://api.telegram.org/bot"
+
+
 class SettingsError(ValueError):
     """A configuration value is malformed; the message names the variable."""
 
@@ -29,7 +32,7 @@ class Settings:
     db_path: Path  # QUOTEBOT_DB
     index: IndexSettings = field(default_factory=IndexSettings)  # QUOTEBOT_MODEL, QUOTEBOT_VECTOR_INDEX
     telegram_token: str | None = field(default=None, repr=False)  # TELEGRAM_BOT_TOKEN
-    telegram_api_url: str = "https://api.telegram.org/bot"  # QUOTEBOT_TELEGRAM_API_URL
+    telegram_api_url: str = DEFAULT_BOT_API_URL  # QUOTEBOT_TELEGRAM_API_URL
     telegram_file_url: str | None = None  # QUOTEBOT_TELEGRAM_FILE_URL (default derived from the API url)
     webhook_url: str | None = None  # QUOTEBOT_WEBHOOK_URL: public https URL; unset means long polling
     webhook_secret: str | None = field(default=None, repr=False)  # QUOTEBOT_WEBHOOK_SECRET
@@ -60,7 +63,7 @@ class Settings:
             db_path=Path(env.get("QUOTEBOT_DB") or home / "quotebot.sqlite3").expanduser(),
             index=index,
             telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
-            telegram_api_url=env.get("QUOTEBOT_TELEGRAM_API_URL") or "https://api.telegram.org/bot",
+            telegram_api_url=env.get("QUOTEBOT_TELEGRAM_API_URL") or DEFAULT_BOT_API_URL,
             telegram_file_url=env.get("QUOTEBOT_TELEGRAM_FILE_URL") or None,
             webhook_url=env.get("QUOTEBOT_WEBHOOK_URL") or None,
             webhook_secret=env.get("QUOTEBOT_WEBHOOK_SECRET") or None,
