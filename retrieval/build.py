@@ -36,14 +36,19 @@ from retrieval.vectors import build_vectors, choose_kind, save_vectors
 
 log = logging.getLogger(__name__)
 
-LEXICAL_SCHEME = f"fold-t2s+uni+bi+wordnum+jieba/v1;bm25 k1={K1} b={B}"  # another scheme needs a rebuild
+LEXICAL_SCHEME = f"fold-t2s+uni+bi+wordnum+jieba+title/v2;bm25 k1={K1} b={B}"  # another scheme needs a rebuild
 PROGRESS_MIN_PASSAGES = 2000  # below this a build takes a few seconds and needs no bar
 ENCODE_BATCHES_PER_CHUNK = 4  # batches per encoder call; each chunk is cached as soon as it is done
 
 
 def indexed_text(passage: Passage) -> str:
-    """The text of a passage that is matched and embedded: its heading (context) and its body."""
-    return f"{passage.heading}\n{passage.text}" if passage.heading else passage.text
+    """The text of a passage that is matched and embedded: its document's title and its heading (context), and its body.
+
+    A paragraph often leaves its subject to the title ("it opened in 1878" under "Tokyo Stock Exchange"); with the
+    title matched too, a question naming the subject finds the paragraph (retrieval/README.md has the figures).
+    """
+    context = dict.fromkeys(part.strip() for part in (passage.cite.title, passage.heading) if part and part.strip())
+    return "\n".join([*context, passage.text])
 
 
 def build_index(

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from corpus.model import Passage
-from retrieval.build import build_index
+from retrieval.build import build_index, indexed_text
 from retrieval.config import IndexSettings
 from retrieval.errors import (
     EmptyCorpusError,
@@ -96,7 +96,7 @@ def test_rebuilding_after_adding_a_document_embeds_only_the_new_passages(
     encoder = CountingEncoder(minilm)
     report = build_index(first + added, tmp_path / "index", minilm_settings, encoder=encoder)
     assert (report.embedded, report.reused) == (len(added), 30)
-    assert sorted(encoder.texts) == sorted(p.text for p in added)
+    assert sorted(encoder.texts) == sorted(indexed_text(p) for p in added)
     searcher = Searcher.open(tmp_path / "index", minilm_settings, encoder=minilm)
     assert searcher.info.passages == 40
 

@@ -6,9 +6,10 @@ an index of the other file only (another part of Wikipedia). Features of the top
 question's content it covers, and the share its best sentence covers (retrieval.evidence). A logistic
 regression of the label on the two features gives the coefficients in retrieval.decline.
 
-    python -m retrieval.calibrate ../shared/eval --sample 800
+    python -m benchmarks.calibrate ../shared/eval --sample 800
 
-This is a development tool: it cuts paragraphs with the product's splitter, as `quotebot eval` does.
+A development tool, kept out of retrieval/ because it cuts paragraphs with the product's splitter (corpus.split),
+as `quotebot eval` does, and retrieval imports nothing of corpus but its types.
 """
 
 from __future__ import annotations
