@@ -52,15 +52,9 @@ class Options:
 
 def set_threads(n: int) -> None:
     """Intra-op threads of torch and FAISS (on a shared 2-core machine, 2 torch threads can be 30x slower)."""
-    import torch
+    from retrieval.encoder import use_threads
 
-    torch.set_num_threads(n)
-    try:
-        import faiss
-
-        faiss.omp_set_num_threads(n)
-    except ImportError:
-        pass
+    use_threads(n)
 
 
 def load_model(opts: Options) -> Any:
@@ -68,7 +62,7 @@ def load_model(opts: Options) -> Any:
     from retrieval.config import IndexSettings
     from retrieval.encoder import load_encoder
 
-    encoder = load_encoder(IndexSettings(model=opts.model, model_explicit=True)).encoder
+    encoder = load_encoder(IndexSettings(model=opts.model, model_explicit=True, threads=opts.threads)).encoder
     if encoder is None:
         raise RuntimeError(f"no encoder could be loaded from {opts.model}")
     if opts.max_seq_length:
@@ -80,7 +74,7 @@ def index_settings(opts: Options) -> Any:
     from retrieval.config import IndexSettings
 
     return IndexSettings(model=opts.model, model_explicit=True, vector_index=opts.vector_index,  # type: ignore[arg-type]
-                         max_unknown_rate=opts.max_unknown_rate, progress=False)
+                         max_unknown_rate=opts.max_unknown_rate, progress=False, threads=opts.threads)
 
 
 def phase_build(opts: Options) -> dict[str, Any]:

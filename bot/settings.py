@@ -30,7 +30,7 @@ class Settings:
     index_dir: Path  # QUOTEBOT_INDEX
     docs_dir: Path  # QUOTEBOT_DOCS: where staff uploads are kept and re-indexed from
     db_path: Path  # QUOTEBOT_DB
-    index: IndexSettings = field(default_factory=IndexSettings)  # QUOTEBOT_MODEL, QUOTEBOT_VECTOR_INDEX
+    index: IndexSettings = field(default_factory=IndexSettings)  # QUOTEBOT_MODEL, QUOTEBOT_VECTOR_INDEX, QUOTEBOT_THREADS
     telegram_token: str | None = field(default=None, repr=False)  # TELEGRAM_BOT_TOKEN
     telegram_api_url: str = DEFAULT_BOT_API_URL  # QUOTEBOT_TELEGRAM_API_URL
     telegram_file_url: str | None = None  # QUOTEBOT_TELEGRAM_FILE_URL (default derived from the API url)
@@ -55,6 +55,7 @@ class Settings:
             model=model or DEFAULT_MODEL,
             model_explicit=bool(model),
             vector_index=_choice(env, "QUOTEBOT_VECTOR_INDEX", ("auto", "flat", "hnsw", "ivf"), "auto"),  # type: ignore[arg-type]
+            threads=_int(env, "QUOTEBOT_THREADS", 0) or None,  # 0 or unset: chosen from the number of cores
         )
         return cls(
             home=home,

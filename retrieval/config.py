@@ -22,3 +22,4 @@ class IndexSettings:
     batch_size: int = 64
     max_question_chars: int = 2000
     progress: bool = True
+    threads: int | None = None  # torch and FAISS threads; None: 1 on a machine with at most 2 cores, else theirs

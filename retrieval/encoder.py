@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ HUB_HOST = "huggingface.co"
 PROBE_TIMEOUT_S = 1.5
 COVERAGE_SAMPLE = 200  # passages tokenized for the unknown-token rate
 COVERAGE_CHARS = 400  # of each
+FEW_CORES = 2  # on this many cores or fewer, torch and FAISS get one thread unless the settings say otherwise
 
 # Instructions some models expect before a query (not before passages), from their model cards.
 QUERY_PREFIXES = {"BAAI/bge-small-zh-v1.5": "为这个句子生成表示以用于检索相关文章：", "BAAI/bge-base-zh-v1.5": "为这个句子生成表示以用于检索相关文章："}
@@ -99,23 +101,29 @@ def load_encoder(
     """Load the model the settings name, following the rules in the module docstring."""
     cached = cached or in_local_cache
     name = settings.model
+
+    def loader_with_threads(source: str, *, local_files_only: bool) -> Encoder:
+        encoder = loader(source, local_files_only=local_files_only)
+        use_threads(settings.threads)  # after a successful load only: a lexical fallback need not import torch
+        return encoder
+
     if name.strip().lower() == NO_MODEL:
         return EncoderChoice(None, None, "dense retrieval turned off (model 'none')")
     path = Path(name).expanduser()
     if path.exists():
         try:
-            return EncoderChoice(loader(str(path), local_files_only=True), str(path), f"encoder loaded from {path}")
+            return EncoderChoice(loader_with_threads(str(path), local_files_only=True), str(path), f"encoder loaded from {path}")
         except Exception as err:  # noqa: BLE001 - any failure inside the model library
             raise ModelLoadError(f"cannot load the sentence encoder at {path}: {_first_line(err)}") from err
     reason = "it is not in the local model cache and the model hub cannot be reached"
     if cached(name):
         try:
-            return EncoderChoice(loader(name, local_files_only=True), name, f"encoder {name} loaded from the local cache")
+            return EncoderChoice(loader_with_threads(name, local_files_only=True), name, f"encoder {name} loaded from the local cache")
         except Exception as err:  # noqa: BLE001
             reason = f"the cached copy could not be loaded ({_first_line(err)})"
     elif probe():
         try:
-            return EncoderChoice(loader(name, local_files_only=False), name, f"encoder {name} downloaded")
+            return EncoderChoice(loader_with_threads(name, local_files_only=False), name, f"encoder {name} downloaded")
         except Exception as err:  # noqa: BLE001
             reason = f"it could not be downloaded ({_first_line(err)})"
     if settings.model_explicit or name != DEFAULT_MODEL:
@@ -126,6 +134,31 @@ def load_encoder(
     )
     log.warning(note)
     return EncoderChoice(None, None, note)
+
+
+def thread_count(setting: int | None, cores: int) -> int | None:
+    """Threads for torch and FAISS: the setting, else 1 on a machine of at most FEW_CORES cores, else None (theirs).
+
+    On 2 cores shared with other work, torch's default of 2 threads made one query encode 2 to 31x slower than
+    1 thread (benchmarks/RESULTS.md; benchmarks/concurrency.py): its threads wait on each other at every operator.
+    """
+    if setting is not None:
+        return setting
+    return 1 if cores <= FEW_CORES else None
+
+
+def use_threads(setting: int | None) -> None:
+    """Set the intra-op threads of torch and FAISS (process-wide) as ``thread_count`` decides."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    n = thread_count(setting, cores)
+    if n is None:
+        return
+    import faiss
+    import torch
+
+    torch.set_num_threads(n)
+    faiss.omp_set_num_threads(n)
+    log.debug("torch and FAISS use %d thread(s) (%d cores)", n, cores)
 
 
 def _first_line(err: BaseException) -> str:

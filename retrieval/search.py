@@ -9,7 +9,6 @@ quoting and declining. A Searcher is read-only after opening and safe to share b
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import numpy as np
 
 from corpus.model import Passage
 from retrieval import store
+from retrieval.batcher import EncodeBatcher
 from retrieval.build import LEXICAL_SCHEME
 from retrieval.config import NO_MODEL, IndexSettings
 from retrieval.decline import ANSWER_THRESHOLD, confidence, dense_confidence, screen
@@ -74,7 +74,9 @@ class Searcher:
         self._encoder = encoder
         self._settings = settings
         self._weights = weights
-        self._encode_lock = threading.Lock()  # tokenizers of sentence-transformers are not safe to share
+        # Concurrent questions share one encode call; it also keeps to one encode at a time, as the
+        # tokenizers of sentence-transformers are not safe to share between threads.
+        self._batcher = None if encoder is None else EncodeBatcher(lambda texts: encode(encoder, texts, batch_size=len(texts)))
         self._rows = {p.id: row for row, p in enumerate(passages)}
         self._paragraphs: dict[tuple[str, int], list[int]] = {}
         for row, p in enumerate(passages):
@@ -150,9 +152,8 @@ class Searcher:
         top = _top(scores, CANDIDATES)
         lexical, covered = self._refine(top, scores, units)
         dense: list[tuple[int, float]] = []
-        if self._vectors is not None and self._encoder is not None:
-            with self._encode_lock:
-                vector = encode(self._encoder, [query_text(self._manifest.model, question)], batch_size=1)[0]
+        if self._vectors is not None and self._batcher is not None:
+            vector = self._batcher.encode(query_text(self._manifest.model, question))
             dense = search_vectors(self._vectors, vector, CANDIDATES)
         z = _standard_scores(dense)
         if dense:
