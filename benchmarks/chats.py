@@ -58,6 +58,16 @@ def run_chats(fake: Any, questions: list[str], chats: int, total: int, *, timeou
             "update_to_reply": percentiles(latencies)}
 
 
+def _batching(searcher: Any, on: bool) -> None:
+    """The what-if of the many-chats phase: the Searcher's micro-batcher as shipped, or one encode at a time
+    (a batch of one and no window: what the lock before the batcher did). Reaches into the Searcher on purpose."""
+    from retrieval.batcher import MAX_BATCH, WINDOW_S, EncodeBatcher
+
+    batcher = searcher._batcher
+    if batcher is not None:
+        searcher._batcher = EncodeBatcher(batcher._encode_batch, window_s=WINDOW_S if on else 0.0, max_batch=MAX_BATCH if on else 1)
+
+
 def phase_chats(opts: Any) -> dict[str, Any]:
     from benchmarks.worker import index_settings, load_model
     from bot.settings import Settings
@@ -76,12 +86,23 @@ def phase_chats(opts: Any) -> dict[str, Any]:
                             index=index, telegram_token=fake.token, telegram_api_url=fake.base_url,
                             telegram_file_url=fake.base_file_url)
         settings = dataclasses.replace(settings, questions_per_minute=1_000_000)
-        with BotRunner(settings, open_searcher=lambda: Searcher.open(opts.index_dir, index, encoder=encoder)):
+        opened: list[Searcher] = []
+
+        def open_searcher() -> Searcher:
+            opened.append(Searcher.open(opts.index_dir, index, encoder=encoder))
+            return opened[-1]
+
+        variants = ("batched", "one at a time") if opts.dense else ("batched",)
+        with BotRunner(settings, open_searcher=open_searcher):
             run_chats(fake, questions, 1, 5)  # warm
             for chats in opts.chats:
-                out["runs"].append(run_chats(fake, questions, chats, QUESTIONS_PER_RUN.get(chats, 2 * chats)))
-    one = out["runs"][0]["replies_per_s"]
-    for run in out["runs"]:
-        run["vs_one_chat"] = run["replies_per_s"] / one
+                for variant in variants:  # interleaved, so both see the same machine
+                    _batching(opened[-1], variant == "batched")
+                    run = run_chats(fake, questions, chats, QUESTIONS_PER_RUN.get(chats, 2 * chats))
+                    out["runs"].append({**run, "encodes": variant})
+    for variant in variants:
+        runs = [r for r in out["runs"] if r["encodes"] == variant]
+        for run in runs:
+            run["vs_one_chat"] = run["replies_per_s"] / runs[0]["replies_per_s"]
     out["peak_mib"] = memory_mib().get("VmHWM")
     return out
