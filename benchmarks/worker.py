@@ -81,12 +81,13 @@ def phase_build(opts: Options) -> dict[str, Any]:
     from retrieval.build import build_index, indexed_text
     from retrieval.cache import cache_path
     from retrieval.encoder import encode
+    from retrieval.term_cache import term_cache_path
 
     paragraphs = read_paragraphs(Path(opts.eval_dir))
     corpus = make_corpus(paragraphs, opts.size, seed=opts.seed)
     encoder = load_model(opts) if opts.dense else None
     index_dir = opts.index_dir
-    for path in (index_dir, cache_path(index_dir)):  # cold: no index, no embedding cache
+    for path in (index_dir, cache_path(index_dir), term_cache_path(index_dir)):  # cold: no index, no caches
         if path.is_symlink() or path.is_file():
             path.unlink()
     for old in index_dir.parent.glob(f".{index_dir.name}.*"):
@@ -99,7 +100,7 @@ def phase_build(opts: Options) -> dict[str, Any]:
         "cold_s": report.seconds, "cold_rate": report.passages / report.seconds, "dense": report.dense_enabled,
         "vector_index": report.vector_index, "unknown_rate": report.unknown_rate, "warnings": list(report.warnings),
         "rss_before_mib": before.get("VmRSS"), "build_peak_mib": cold_memory.get("VmHWM"),
-        "index_bytes": tree_bytes(index_dir), "cache_bytes": cache_path(index_dir).stat().st_size if cache_path(index_dir).exists() else 0,
+        "index_bytes": tree_bytes(index_dir), "cache_bytes": _size(cache_path(index_dir)), "term_cache_bytes": _size(term_cache_path(index_dir)),
     }
     if encoder is not None:
         # The raw encode rate of the same encoder on the same texts (a spread sample), right after the build.
@@ -118,6 +119,10 @@ def phase_build(opts: Options) -> dict[str, Any]:
         out.update(rebuild_s=rebuild.seconds, rebuild_embedded=rebuild.embedded, rebuild_reused=rebuild.reused,
                    rebuild_ratio=report.seconds / rebuild.seconds, rebuild_peak_mib=memory_mib().get("VmHWM"))
     return out
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
 
 
 def phase_serve(opts: Options) -> dict[str, Any]:

@@ -1,5 +1,7 @@
 """The embedding cache: vectors kept by (model, text hash) beside the index, so a rebuild embeds only new text.
 
+(Its lexical counterpart, folded text and term ids by term scheme and text hash, is retrieval.term_cache.)
+
 It lives next to the index directory (not inside it), so it survives the swap of one index version for the
 next; it is only a cache, and deleting it costs time, not data.
 """

@@ -1,7 +1,8 @@
 """The lexical index: BM25 (bm25s) over our own terms, with a weight per kind of term.
 
-bm25s is fed the term lists of retrieval.text (its own splitter treats a run of Chinese as one word). One index
-holds every kind of term; a question's score is the weighted sum of the BM25 contributions of its terms, so
+The terms are those of retrieval.text (bm25s's own splitter treats a run of Chinese as one word), counted per
+passage and mapped to integer ids as the passages stream by (retrieval.terms); retrieval.bm25 turns the counts
+into bm25s's score matrix, and bm25s saves, loads and scores it. One index holds every kind of term; a question's score is the weighted sum of the BM25 contributions of its terms, so
 the kinds can count differently without keeping four indexes:
 
 - Chinese characters and bigrams: weight 1 each;
@@ -17,11 +18,13 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 
+from retrieval.bm25 import lucene_csc
 from retrieval.text import JIEBA_PREFIX
 
 K1 = 0.6
@@ -49,6 +52,48 @@ def term_kind(term: str) -> str:
     return "wordnum"
 
 
+def count_terms(terms: Iterable[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct terms of a passage and how often each occurs (all that BM25 needs of its term list)."""
+    counted = Counter(terms)
+    counted.pop("", None)  # bm25s keeps the empty term for itself
+    return list(counted), np.fromiter(counted.values(), dtype=np.int32, count=len(counted))
+
+
+class TermNumbers:
+    """Ids for terms, in order of first appearance; the term cache keeps them from one build to the next."""
+
+    def __init__(self, known: list[str] | None = None) -> None:
+        self.terms: list[str] = known if known is not None else []
+        self._ids: dict[str, int] | None = None  # built on first use: a rebuild from the cache may need none
+
+    def ids(self, terms: Sequence[str]) -> np.ndarray:
+        """The int32 ids of distinct terms, numbering the new ones."""
+        if self._ids is None:
+            self._ids = dict(zip(self.terms, range(len(self.terms)), strict=True))
+        ids = self._ids
+        new = [t for t in terms if t not in ids]
+        if new:
+            ids.update(zip(new, range(len(self.terms), len(self.terms) + len(new)), strict=True))
+            self.terms.extend(new)
+        return np.fromiter(map(ids.__getitem__, terms), dtype=np.int32, count=len(terms))
+
+    def index(self, term_ids: list[np.ndarray], counts: list[np.ndarray]) -> LexicalIndex:
+        """The lexical index of passages given as term ids and counts, with only the terms they use.
+
+        Empties both lists as it goes (the numbers may also hold terms of passages since removed).
+        """
+        sizes = np.fromiter(map(len, term_ids), dtype=np.int64, count=len(term_ids))
+        flat_ids = np.concatenate(term_ids) if term_ids else np.zeros(0, dtype=np.int32)
+        term_ids.clear()
+        flat_counts = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int32)
+        counts.clear()
+        used = np.zeros(len(self.terms), dtype=bool)
+        used[flat_ids] = True
+        renumber = (np.cumsum(used) - 1).astype(np.int32)
+        vocab = dict(zip(map(self.terms.__getitem__, np.flatnonzero(used).tolist()), range(int(used.sum())), strict=True))
+        return LexicalIndex.from_counts(vocab, renumber[flat_ids], flat_counts, sizes)
+
+
 class LexicalIndex:
     """A bm25s index over term lists, scored with per-kind weights."""
 
@@ -66,10 +111,28 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, term_lists: Sequence[Sequence[str]]) -> LexicalIndex:
-        """Index one term list per passage (a matter of seconds even for tens of thousands: no progress bar)."""
+        """Index one term list per passage."""
+        numbers = TermNumbers()
+        term_ids, counts = [], []
+        for terms in term_lists:
+            distinct, frequency = count_terms(terms)
+            term_ids.append(numbers.ids(distinct))
+            counts.append(frequency)
+        return numbers.index(term_ids, counts)
+
+    @classmethod
+    def from_counts(cls, vocab: dict[str, int], term_ids: np.ndarray, counts: np.ndarray, sizes: np.ndarray) -> LexicalIndex:
+        """Index passages given one after another as distinct term ids (of vocab, which this takes over) and
+        their frequencies, ``sizes[d]`` entries for passage d."""
         bm25s = _import_bm25s()
         bm25 = bm25s.BM25(k1=K1, b=B, method="lucene")
-        bm25.index([list(terms) for terms in term_lists], show_progress=False)
+        data, indices, indptr = lucene_csc(term_ids, counts, sizes, len(vocab), K1, B)
+        # What bm25s.BM25.index leaves behind for save: the matrix, the vocabulary with bm25s's empty term
+        # (an id past the last column), and no non-occurrence array (Lucene's BM25 has none).
+        bm25.scores = {"data": data, "indices": indices, "indptr": indptr, "num_docs": len(sizes)}
+        vocab[""] = len(vocab)
+        bm25.vocab_dict = vocab
+        bm25.nonoccurrence_array = None
         return cls(bm25)
 
     def save(self, directory: Path) -> None:

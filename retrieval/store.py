@@ -106,13 +106,19 @@ def write_passages(path: Path, passages: Sequence[Passage], folded: Sequence[str
         db.executemany(
             "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                (row, p.id, p.doc_id, p.text, f, p.heading, p.position, p.part, p.parts, json.dumps(asdict(p.cite), ensure_ascii=False),
-                 json.dumps([asdict(c) for c in p.also_cited], ensure_ascii=False))
+                (row, p.id, p.doc_id, p.text, f, p.heading, p.position, p.part, p.parts, _citation_json(p.cite),
+                 f"[{', '.join(_citation_json(c) for c in p.also_cited)}]")
                 for row, (p, f) in enumerate(zip(passages, folded, strict=True))
             ),
         )
     # The connection context manager commits but does not close.
     db.close()
+
+
+def _citation_json(cite: Citation) -> str:
+    # vars(), not dataclasses.asdict: a Citation holds only strings and None, and asdict deep-copies each of
+    # them (half of writing the passages of a rebuild, profiled).
+    return json.dumps(vars(cite), ensure_ascii=False)
 
 
 def read_passages(path: Path) -> tuple[list[Passage], list[str]]:

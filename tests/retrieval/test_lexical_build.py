@@ -1,0 +1,199 @@
+"""The lexical build: counted terms give bm25s's own scores, the term cache makes a rebuild tokenise only new
+text (and is never trusted across schemes, nor allowed to fail a build), and a failure leaves the old index."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from corpus.model import Passage
+from retrieval.build import LEXICAL_SCHEME, build_index, indexed_text
+from retrieval.config import IndexSettings
+from retrieval.lexical import K1, B, LexicalIndex, _import_bm25s
+from retrieval.search import Searcher
+from retrieval.term_cache import term_cache_path
+from retrieval.terms import TermScheme
+from retrieval.text import fold_script, lexical_terms, query_terms
+
+from .conftest import DATA, CountingEncoder, make_passage
+
+
+class CountingTerms:
+    """retrieval.text.lexical_terms, counting the texts it is asked to tokenise; it can be told to fail on one."""
+
+    def __init__(self, fail_on: str | None = None) -> None:
+        self.texts: list[str] = []
+        self.fail_on = fail_on
+        self._lock = threading.Lock()
+
+    def __call__(self, folded: str) -> list[str]:
+        if self.fail_on is not None and self.fail_on in folded:
+            raise RuntimeError("tokeniser failed mid-build (injected)")
+        with self._lock:
+            self.texts.append(folded)
+        return lexical_terms(folded)
+
+
+def _sample_questions() -> list[str]:
+    lines = (DATA / "sample_questions.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["q"] for line in lines if line.strip()]
+
+
+def _rankings(index_dir: Path, questions: list[str]) -> list[list[tuple[str, float]]]:
+    searcher = Searcher.open(index_dir, IndexSettings(model="none", progress=False))
+    return [[(searcher.passage_at(r.row).id, r.score) for r in searcher.rank(q, 10)] for q in questions]
+
+
+def _columns(index_dir: Path) -> dict[str, tuple[bytes, bytes]]:
+    """Each term's column of the saved BM25 matrix: the passages that have it and their scores, as bytes."""
+    files = index_dir / "lexical"
+    data, indices, indptr = (np.load(files / f"{name}.csc.index.npy") for name in ("data", "indices", "indptr"))
+    vocab = json.loads((files / "vocab.index.json").read_text(encoding="utf-8"))
+    columns = {term: slice(indptr[i], indptr[i + 1]) for term, i in vocab.items() if term}
+    return {term: (indices[at].tobytes(), data[at].tobytes()) for term, at in columns.items()}
+
+
+@pytest.fixture()
+def settings() -> IndexSettings:
+    return IndexSettings(model="none", progress=False)
+
+
+@pytest.fixture(scope="module")
+def chinese(sample_passages: tuple[Passage, ...]) -> list[Passage]:
+    """The sample article's passages, and a second copy of them under other ids and a new heading."""
+    copies = [make_passage(f"copy-{p.id}", p.text, doc="copy", position=i, heading="續篇") for i, p in enumerate(sample_passages)]
+    return [*sample_passages, *copies]
+
+
+# --- the counted matrix is bm25s's -------------------------------------------------------------------
+
+
+def test_counted_terms_score_exactly_as_bm25s_indexes_them(chinese: list[Passage], english_passages: list[Passage]) -> None:
+    term_lists = [lexical_terms(fold_script(indexed_text(p))) for p in [*chinese, *english_passages]]
+    ours = LexicalIndex.build(term_lists)
+    reference = _import_bm25s().BM25(k1=K1, b=B, method="lucene")
+    reference.index(term_lists, show_progress=False)
+    theirs = LexicalIndex(reference)
+
+    assert ours.size == theirs.size == len(term_lists)
+    assert set(ours._vocab) == set(theirs._vocab)
+    for term in ours._vocab:
+        if term:
+            mine = ours._bm25.get_scores_from_ids([ours._vocab[term]])  # type: ignore[attr-defined]
+            reference_scores = reference.get_scores_from_ids([theirs._vocab[term]])
+            assert np.array_equal(mine, reference_scores), term
+            assert ours.idf(term) == theirs.idf(term)
+    for question in [*_sample_questions(), "When does the Central Library close on weekdays?"]:
+        assert np.array_equal(ours.scores(query_terms(fold_script(question))), theirs.scores(query_terms(fold_script(question))))
+
+
+# --- the term cache ---------------------------------------------------------------------------------
+
+
+def test_a_rebuild_tokenises_only_the_new_passages_and_ranks_as_a_cold_build(
+    tmp_path: Path, chinese: list[Passage], english_passages: list[Passage], settings: IndexSettings
+) -> None:
+    first, grown = chinese[: len(chinese) // 2] + english_passages[:20], chinese + english_passages
+    counting = CountingTerms()
+    scheme = TermScheme(LEXICAL_SCHEME, counting)
+    build_index(first, tmp_path / "index", settings, terms=scheme)
+    assert len(counting.texts) == len(first)
+
+    counting.texts.clear()
+    build_index(grown, tmp_path / "index", settings, terms=scheme)
+    added = [p for p in grown if p not in first]
+    assert sorted(counting.texts) == sorted(fold_script(indexed_text(p)) for p in added)
+
+    build_index(grown, tmp_path / "cold", settings)  # no cache beside this one
+    questions = [*_sample_questions(), *(q["q"] for q in json.loads((DATA / "english_city.json").read_text())["questions"])]
+    assert _rankings(tmp_path / "index", questions) == _rankings(tmp_path / "cold", questions)
+    assert _columns(tmp_path / "index") == _columns(tmp_path / "cold")  # the same terms, scored to the bit
+
+
+def test_another_scheme_never_reuses_cached_terms(tmp_path: Path, english_passages: list[Passage], settings: IndexSettings) -> None:
+    passages = english_passages[:12]
+    ours, other = CountingTerms(), CountingTerms()
+    build_index(passages, tmp_path / "index", settings, terms=TermScheme(LEXICAL_SCHEME, ours))
+    report = build_index(passages, tmp_path / "index", settings, terms=TermScheme("another scheme/v2", other))
+    assert len(other.texts) == len(passages)
+    assert json.loads((tmp_path / "index" / "manifest.json").read_text())["lexical_scheme"] == "another scheme/v2"
+    assert report.passages == len(passages)
+
+    ours.texts.clear()
+    build_index(passages, tmp_path / "index", settings, terms=TermScheme(LEXICAL_SCHEME, ours))
+    assert ours.texts == []  # the first scheme's entries are still there, untouched by the other one
+
+
+def test_an_unreadable_term_cache_is_started_afresh_with_a_warning(
+    tmp_path: Path, english_passages: list[Passage], settings: IndexSettings
+) -> None:
+    passages, questions = english_passages, ["When does the Central Library close on weekdays?", "Is the playground in Lakeside Park open?"]
+    build_index(passages, tmp_path / "index", settings)
+    before = _rankings(tmp_path / "index", questions)
+    term_cache_path(tmp_path / "index").write_bytes(b"this is not a database" * 200)
+
+    counting = CountingTerms()
+    report = build_index(passages, tmp_path / "index", settings, terms=TermScheme(LEXICAL_SCHEME, counting))
+    assert len(counting.texts) == len(passages)
+    assert any("term cache" in w and "started afresh" in w for w in report.warnings), report.warnings
+    assert _rankings(tmp_path / "index", questions) == before
+
+    counting.texts.clear()
+    report = build_index(passages, tmp_path / "index", settings, terms=TermScheme(LEXICAL_SCHEME, counting))
+    assert counting.texts == [] and report.warnings == ()
+
+
+def test_a_damaged_cache_entry_is_tokenised_again(tmp_path: Path, english_passages: list[Passage], settings: IndexSettings) -> None:
+    passages = english_passages[:10]
+    build_index(passages, tmp_path / "index", settings)
+    with sqlite3.connect(term_cache_path(tmp_path / "index")) as db:
+        damaged = db.execute("SELECT hash FROM terms LIMIT 1").fetchone()[0]
+        db.execute("UPDATE terms SET entry = ? WHERE hash = ?", (b"\x78\x9c garbage", damaged))
+        db.execute("INSERT INTO terms SELECT scheme, hash || 'x', x'00' FROM terms LIMIT 1")  # and a stray row
+    db.close()
+    counting = CountingTerms()
+    report = build_index(passages, tmp_path / "index", settings, terms=TermScheme(LEXICAL_SCHEME, counting))
+    assert len(counting.texts) == 1 and report.warnings == ()
+
+
+def test_a_damaged_vocabulary_drops_the_cached_entries_with_a_warning(
+    tmp_path: Path, english_passages: list[Passage], settings: IndexSettings
+) -> None:
+    passages = english_passages[:10]
+    build_index(passages, tmp_path / "index", settings)
+    with sqlite3.connect(term_cache_path(tmp_path / "index")) as db:
+        db.execute("UPDATE vocabulary SET first = first + 7")  # ids would name the wrong terms: nothing may be trusted
+    db.close()
+    counting = CountingTerms()
+    report = build_index(passages, tmp_path / "index", settings, terms=TermScheme(LEXICAL_SCHEME, counting))
+    assert len(counting.texts) == len(passages)
+    assert any("damaged vocabulary" in w for w in report.warnings), report.warnings
+
+
+# --- failures ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dense", [False, True], ids=["lexical-only", "with-encoder"])
+def test_a_failure_in_the_lexical_half_leaves_the_previous_index_answering(
+    tmp_path: Path, english_passages: list[Passage], minilm: Any, minilm_settings: IndexSettings, dense: bool
+) -> None:
+    settings = minilm_settings if dense else IndexSettings(model="none", progress=False)
+    encoder = CountingEncoder(minilm) if dense else None
+    question = "When does the Central Library close on weekdays?"
+    build_index(english_passages[:20], tmp_path / "index", settings, encoder=minilm if dense else None)
+    before = Searcher.open(tmp_path / "index", settings, encoder=minilm if dense else None).search(question)
+
+    grown = [*english_passages, make_passage("poison", "A notice about the poisoned well.")]
+    failing = TermScheme(LEXICAL_SCHEME, CountingTerms(fail_on="poisoned"))
+    with pytest.raises(RuntimeError, match="tokeniser failed"):
+        build_index(grown, tmp_path / "index", settings, encoder=encoder, terms=failing)
+    after = Searcher.open(tmp_path / "index", settings, encoder=minilm if dense else None)
+    assert after.info.passages == 20 and after.search(question) == before
+    assert [p.name for p in tmp_path.iterdir() if ".build-" in p.name or ".link-" in p.name] == []
+    assert [t.name for t in threading.enumerate() if t.name.startswith("quotebot-lexical")] == []
