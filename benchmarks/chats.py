@@ -3,15 +3,21 @@
 Each of N private chats asks its questions one after another (the next when the previous was answered), all
 N chats at the same time. Measured: replies per second over the whole run, and the time from pushing an
 update into the server to the bot's reply arriving at the server (both on the server's monotonic clock).
-The bot runs on its own event loop in a thread, with the tests' own runner (tests/bot/telegram_support.py). Note what bounds it besides search: python-telegram-bot's AIORateLimiter
-(30 messages/s overall, Telegram's limit) and ``concurrent_updates`` (8 handlers at once).
+The bot runs on its own event loop in a thread, with the tests' own runner (tests/bot/telegram_support.py). What bounds it besides search: python-telegram-bot's AIORateLimiter,
+which keeps the bot under Telegram's flood limit of 30 requests a second over all chats (a reply costs two: the
+typing action and the message), and ``concurrent_updates`` (8 handlers at once). Each configuration is run with
+that limit as shipped and without it (the bot's own capacity), and with the query encodes micro-batched or one at
+a time.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +74,22 @@ def _batching(searcher: Any, on: bool) -> None:
         searcher._batcher = EncodeBatcher(batcher._encode_batch, window_s=WINDOW_S if on else 0.0, max_batch=MAX_BATCH if on else 1)
 
 
+@contextmanager
+def _flood_limit(on: bool) -> Iterator[None]:
+    """Telegram's flood limit as the bot ships it (AIORateLimiter: 30 requests a second over all chats, the typing
+    action included), or off: the what-if that shows the bot's own capacity behind it. Patches the class that
+    bot.telegram_app builds the application with, in this benchmark process only."""
+    from bot import telegram_app
+
+    shipped = telegram_app.RetryingRateLimiter
+    if not on:
+        telegram_app.RetryingRateLimiter = functools.partial(shipped, overall_max_rate=0)  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        telegram_app.RetryingRateLimiter = shipped  # type: ignore[misc]
+
+
 def phase_chats(opts: Any) -> dict[str, Any]:
     from benchmarks.worker import index_settings, load_model
     from bot.settings import Settings
@@ -93,16 +115,18 @@ def phase_chats(opts: Any) -> dict[str, Any]:
             return opened[-1]
 
         variants = ("batched", "one at a time") if opts.dense else ("batched",)
-        with BotRunner(settings, open_searcher=open_searcher):
-            run_chats(fake, questions, 1, 5)  # warm
-            for chats in opts.chats:
-                for variant in variants:  # interleaved, so both see the same machine
-                    _batching(opened[-1], variant == "batched")
-                    run = run_chats(fake, questions, chats, QUESTIONS_PER_RUN.get(chats, 2 * chats))
-                    out["runs"].append({**run, "encodes": variant})
-    for variant in variants:
-        runs = [r for r in out["runs"] if r["encodes"] == variant]
-        for run in runs:
-            run["vs_one_chat"] = run["replies_per_s"] / runs[0]["replies_per_s"]
+        for flood_limit in (True, False):
+            with _flood_limit(flood_limit), BotRunner(settings, open_searcher=open_searcher):
+                run_chats(fake, questions, 1, 5)  # warm
+                for chats in opts.chats:
+                    for variant in variants:  # interleaved, so both see the same machine
+                        _batching(opened[-1], variant == "batched")
+                        run = run_chats(fake, questions, chats, QUESTIONS_PER_RUN.get(chats, 2 * chats))
+                        out["runs"].append({**run, "encodes": variant, "flood_limit": flood_limit})
+    for flood_limit in (True, False):
+        for variant in variants:
+            runs = [r for r in out["runs"] if r["encodes"] == variant and r["flood_limit"] == flood_limit]
+            for run in runs:
+                run["vs_one_chat"] = run["replies_per_s"] / runs[0]["replies_per_s"]
     out["peak_mib"] = memory_mib().get("VmHWM")
     return out

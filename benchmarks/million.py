@@ -59,7 +59,7 @@ def recall(found: list[set[int]], truth: list[set[int]]) -> float:
 @click.option("--size", type=int, default=1_000_000, show_default=True)
 @click.option("--noise", type=float, default=0.05, show_default=True)
 @click.option("--queries", "n_queries", type=int, default=300, show_default=True)
-@click.option("--probes", default="8,16,32,64,128", show_default=True, help="IVF nprobe values to sweep.")
+@click.option("--probes", default="8,16,32,64,128", show_default=True, help="IVF nprobe values to sweep ('' skips IVF).")
 @click.option("--hnsw/--no-hnsw", default=True, show_default=True)
 @click.option("--hnsw-m", type=int, default=32, show_default=True)
 @click.option("--hnsw-ef-construction", type=int, default=40, show_default=True)
@@ -98,16 +98,18 @@ def main(model: str, size: int, noise: float, n_queries: int, probes: str, hnsw:
     report("flat", {"latency": latency, "recall_at_10": 1.0})
     del flat
 
+    ivf_probes = [int(p) for p in probes.split(",") if p.strip()]
     faiss.omp_set_num_threads(threads)
     lists = int(4 * np.sqrt(size))
     started = time.perf_counter()
-    ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, lists, faiss.METRIC_INNER_PRODUCT)
-    sample = vectors[np.random.default_rng(1).choice(size, min(size, 64 * lists), replace=False)]
-    ivf.train(sample)
-    ivf.add(vectors)
+    ivf = None if not ivf_probes else faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, lists, faiss.METRIC_INNER_PRODUCT)
+    if ivf is not None:
+        sample = vectors[np.random.default_rng(1).choice(size, min(size, 64 * lists), replace=False)]
+        ivf.train(sample)
+        ivf.add(vectors)
     build_s = time.perf_counter() - started
     faiss.omp_set_num_threads(1)
-    for nprobe in (int(p) for p in probes.split(",")):
+    for nprobe in ivf_probes:
         ivf.nprobe = nprobe
         found, latency = timed_search(ivf, queries, 100)
         report(f"ivf{lists}-nprobe{nprobe}", {"build_s": build_s, "latency": latency, "recall_at_10": recall(found, truth)})
@@ -126,7 +128,7 @@ def main(model: str, size: int, noise: float, n_queries: int, probes: str, hnsw:
             found, latency = timed_search(index, queries, 100)
             report(f"hnsw{hnsw_m}-efc{hnsw_ef_construction}-ef{ef}", {"build_s": build_s, "latency": latency, "recall_at_10": recall(found, truth)})
     out["peak_rss_mib"] = memory_mib().get("VmHWM")
-    path = data_dir / f"million-{size}.json"
+    path = data_dir / f"million-{size}-m{hnsw_m}-efc{hnsw_ef_construction}.json"
     path.write_text(json.dumps(out, indent=1), encoding="utf-8")
     click.echo(f"wrote {path}", err=True)
 
