@@ -141,9 +141,15 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:
-        """Read an index written by save."""
+        """Read an index written by save, its score matrix memory-mapped.
+
+        Only the columns of the terms that questions ask for are ever read, so the operating system keeps just
+        those pages: at 100,000 passages the matrix took 447 MiB of resident memory loaded whole and 66 MiB
+        mapped, for 0.16 ms more per BM25 call at p50 (1.50 vs 1.66 ms, identical scores; benchmarks/RESULTS.md).
+        A mapped file stays readable after a later build removes its version directory.
+        """
         bm25s = _import_bm25s()
-        return cls(bm25s.BM25.load(str(directory), show_progress=False))
+        return cls(bm25s.BM25.load(str(directory), mmap=True, show_progress=False))
 
     def scores(self, terms: Sequence[str]) -> np.ndarray:
         """The weighted BM25 score of every passage for these query terms (a float32 array, one per passage)."""
