@@ -23,20 +23,9 @@ import click
 import numpy as np
 
 from benchmarks.measure import machine, memory_mib, percentiles
+from benchmarks.vector_study import recall, tiled
 
 K = 10
-
-
-def tiled(vectors: np.ndarray, size: int, noise: float, seed: int) -> np.ndarray:
-    """size unit rows: the given rows repeated, each copy with its own Gaussian noise (in place, chunk by chunk)."""
-    rng = np.random.default_rng(seed)
-    out = np.empty((size, vectors.shape[1]), dtype=np.float32)
-    step = 100_000
-    for start in range(0, size, step):
-        rows = np.arange(start, min(size, start + step)) % vectors.shape[0]
-        chunk = vectors[rows] + rng.normal(0.0, noise, (rows.size, vectors.shape[1])).astype(np.float32)
-        out[start : start + rows.size] = chunk / np.linalg.norm(chunk, axis=1, keepdims=True)
-    return out
 
 
 def timed_search(index: Any, queries: np.ndarray, n: int) -> tuple[list[set[int]], dict[str, float]]:
@@ -48,10 +37,6 @@ def timed_search(index: Any, queries: np.ndarray, n: int) -> tuple[list[set[int]
         times.append(time.perf_counter() - started)
         found.append({int(r) for r in rows[0][:K] if r >= 0})
     return found, percentiles(times)
-
-
-def recall(found: list[set[int]], truth: list[set[int]]) -> float:
-    return float(np.mean([len(f & t) / max(1, len(t)) for f, t in zip(found, truth, strict=True)]))
 
 
 @click.command()

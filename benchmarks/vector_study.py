@@ -40,6 +40,23 @@ def _vectors(opts: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.stack([found[k] for k in keys]).astype(np.float32), queries
 
 
+def tiled(vectors: np.ndarray, size: int, noise: float, seed: int) -> np.ndarray:
+    """size unit rows: the given rows repeated, each copy with its own Gaussian noise (in place, chunk by chunk)."""
+    rng = np.random.default_rng(seed)
+    out = np.empty((size, vectors.shape[1]), dtype=np.float32)
+    step = 100_000
+    for start in range(0, size, step):
+        rows = np.arange(start, min(size, start + step)) % vectors.shape[0]
+        chunk = vectors[rows] + rng.normal(0.0, noise, (rows.size, vectors.shape[1])).astype(np.float32)
+        out[start : start + rows.size] = chunk / np.linalg.norm(chunk, axis=1, keepdims=True)
+    return out
+
+
+def recall(found: list[set[int]], truth: list[set[int]]) -> float:
+    """Mean share of each query's true top rows that were found."""
+    return float(np.mean([len(f & t) / max(1, len(t)) for f, t in zip(found, truth, strict=True)]))
+
+
 def study(vectors: np.ndarray, queries: np.ndarray, kinds: tuple[str, ...] = ("hnsw", "ivf"), k: int = 10,
           with_recall: bool = True) -> dict[str, Any]:
     """Build each kind, search every query alone (k=100 as the Searcher does), compare the top 10 with flat."""
@@ -63,7 +80,7 @@ def study(vectors: np.ndarray, queries: np.ndarray, kinds: tuple[str, ...] = ("h
             truth = found
         entry: dict[str, Any] = {"build_s": build_s, "latency": percentiles(times)}
         if with_recall:
-            entry["recall_at_10"] = float(np.mean([len(f & t) / max(1, len(t)) for f, t in zip(found, truth)]))
+            entry["recall_at_10"] = recall(found, truth)
         out[kind] = entry
     return out
 
@@ -72,10 +89,6 @@ def phase_vectors(opts: Any) -> dict[str, Any]:
     vectors, queries = _vectors(opts)
     out: dict[str, Any] = {"real": study(vectors, queries)}
     if opts.latency_size and opts.latency_size > vectors.shape[0]:
-        rng = np.random.default_rng(opts.seed)
-        reps = -(-opts.latency_size // vectors.shape[0])
-        big = np.tile(vectors, (reps, 1))[: opts.latency_size]
-        big = big + rng.normal(0, 0.05, big.shape).astype(np.float32)
-        big /= np.linalg.norm(big, axis=1, keepdims=True)
+        big = tiled(vectors, opts.latency_size, 0.05, seed=opts.seed)
         out["tiled"] = study(big, queries[:300], with_recall=False)
     return out
