@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -63,9 +62,13 @@ class _Quote:
 # ---------------------------------------------------------------- text helpers
 
 
+# Unicode's control characters (category Cc: U+0000-001F, U+007F-009F) but newline and tab, and surrogates (Cs).
+_UNCARRIABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _clean(text: str) -> str:
     """Drop what Telegram cannot carry: control characters (newline and tab kept) and lone surrogates."""
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+    return _UNCARRIABLE.sub("", text)
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -122,7 +125,7 @@ def _term_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     # folded passage, whose positions are the original's when folding kept the length.
     folded = fold_script(text)
     if len(folded) == len(text) and folded != text:
-        folded_terms = sorted({fold_script(t) for t in terms}, key=len, reverse=True)
+        folded_terms = sorted(set(_fold_each(terms)), key=len, reverse=True)
         folded_pattern = re.compile("|".join(re.escape(t) for t in folded_terms), re.IGNORECASE)
         spans += [m.span() for m in folded_pattern.finditer(folded)]
     merged: list[tuple[int, int]] = []
@@ -132,6 +135,15 @@ def _term_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+def _fold_each(terms: Sequence[str]) -> list[str]:
+    """fold_script of each term, in one call of the converter (a line break ends every phrase it converts)."""
+    if not any("\n" in t for t in terms):
+        folded = fold_script("\n".join(terms)).split("\n")
+        if len(folded) == len(terms):
+            return folded
+    return [fold_script(t) for t in terms]
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:

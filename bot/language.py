@@ -63,7 +63,7 @@ def _changes(text: str, config: str) -> int:
     """How many characters a conversion changes: the marks of the script it converts from."""
     converted = _converter(config).convert(text)
     if len(converted) == len(text):
-        return sum(a != b for a, b in zip(text, converted))
+        return sum(map(str.__ne__, text, converted))
     # Phrase tables can change a length now and then; fall back to converting character by character.
     return sum(_changes_char(ch, config) for ch in text)
 

@@ -17,9 +17,10 @@ def surface_terms(units: Sequence[str], text: str) -> tuple[str, ...]:
         return ()
     folded, origin = fold_aligned(text)
     latin_spans: dict[str, list[tuple[int, int]]] = {}
-    for token in iter_tokens(folded):
-        if token.kind in ("word", "num", "date"):
-            latin_spans.setdefault(token.text, []).append((token.start, token.end))
+    if any(unit.isascii() for unit in units):  # tokenising the passage is for whole Latin words and numbers only
+        for token in iter_tokens(folded):
+            if token.kind in ("word", "num", "date"):
+                latin_spans.setdefault(token.text, []).append((token.start, token.end))
     spans: list[tuple[int, int]] = []
     for unit in units:
         if unit in latin_spans and unit.isascii():

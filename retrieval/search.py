@@ -9,6 +9,7 @@ quoting and declining. A Searcher is read-only after opening and safe to share b
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import numpy as np
 
 from corpus.model import Passage
 from retrieval import store
-from retrieval.batcher import EncodeBatcher
+from retrieval.batcher import MAX_BATCH, EncodeBatcher
 from retrieval.build import LEXICAL_SCHEME
 from retrieval.config import NO_MODEL, IndexSettings
 from retrieval.decline import ANSWER_THRESHOLD, confidence, dense_confidence, screen
@@ -77,6 +78,9 @@ class Searcher:
         # Concurrent questions share one encode call; it also keeps to one encode at a time, as the
         # tokenizers of sentence-transformers are not safe to share between threads.
         self._batcher = None if encoder is None else EncodeBatcher(lambda texts: encode(encoder, texts, batch_size=len(texts)))
+        # Threads that wait on the batcher while their callers rank lexically: as many as one batch can take, so
+        # that concurrent questions still meet in one encode. Idle threads cost nothing but their stacks.
+        self._encodes = ThreadPoolExecutor(max_workers=MAX_BATCH, thread_name_prefix="quotebot-encode")
         self._rows = {p.id: row for row, p in enumerate(passages)}
         self._paragraphs: dict[tuple[str, int], list[int]] = {}
         for row, p in enumerate(passages):
@@ -145,16 +149,23 @@ class Searcher:
         return tuple(sorted((self._passages[r] for r in rows), key=lambda p: p.part))
 
     def rank(self, question: str, n: int = 10) -> list[Ranked]:
-        """The n best passages for a question, best first, with no decline (the evaluation uses this)."""
+        """The n best passages for a question, best first, with no decline (the evaluation uses this).
+
+        With a dense index the question is encoded in another thread while this one ranks it lexically: torch
+        computes without the GIL, so the lexical half (tokenising, BM25, sentence coverage) costs almost no
+        time of its own (benchmarks/RESULTS.md, run 4).
+        """
+        encoding: Future[np.ndarray] | None = None
+        if self._vectors is not None and self._batcher is not None:
+            encoding = self._encodes.submit(self._batcher.encode, query_text(self._manifest.model, question))
         folded = fold_script(question)
         units = content_units(folded, self._lexical.idf, self._lexical.max_idf)
         scores = self._lexical.scores(query_terms(folded))
         top = _top(scores, CANDIDATES)
         lexical, covered = self._refine(top, scores, units)
         dense: list[tuple[int, float]] = []
-        if self._vectors is not None and self._batcher is not None:
-            vector = self._batcher.encode(query_text(self._manifest.model, question))
-            dense = search_vectors(self._vectors, vector, CANDIDATES)
+        if encoding is not None:
+            dense = search_vectors(self._vectors, encoding.result(), CANDIDATES)
         z = _standard_scores(dense)
         if dense:
             lexical_confidence = confidence(covered[lexical[0][0]].share, covered[lexical[0][0]].sentence_share) if lexical else 0.0

@@ -54,8 +54,18 @@ def _fold_char(ch: str) -> str:
     return lower if len(lower) == 1 else ch
 
 
+_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: ord(" ")}
+_FINAL_SIGMA = "\u03a3"  # the one character str.lower() lowers by its context (Σ → ς at the end of a word)
+
+
 def fold_width_case(text: str) -> str:
     """Full-width→half-width and lower-case, one character for one character."""
+    narrow = text.translate(_WIDTH)
+    lower = narrow.lower()
+    # str.lower() on the whole text is _fold_char on each character, except where it lengthens a character
+    # (İ → i̇) or lowers Σ by context; those texts take the slow path (folding is on every question's path).
+    if len(lower) == len(narrow) and _FINAL_SIGMA not in narrow:
+        return lower
     return "".join(_fold_char(ch) for ch in text)
 
 

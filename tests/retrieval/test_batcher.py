@@ -200,3 +200,45 @@ def test_many_threads_at_once_without_a_gate_agree_with_sequential_searches(
     expected = [searcher.search(q) for q in questions]
     with ThreadPoolExecutor(max_workers=16) as pool:
         assert list(pool.map(searcher.search, questions)) == expected
+
+
+# --- the encode beside the lexical half ----------------------------------------------------------------
+
+
+def test_the_question_is_encoded_while_the_lexical_half_ranks_it(
+    tmp_path: Path, english_passages: list[Passage], english_set: dict[str, Any]
+) -> None:
+    settings = IndexSettings(model="hashed-trigrams", progress=False)
+    build_index(english_passages, tmp_path / "index", settings, encoder=HashingEncoder())
+    encoder = GatedEncoder(HashingEncoder())
+    searcher = Searcher.open(tmp_path / "index", settings, encoder=encoder)
+    scores = searcher._lexical.scores
+    seen_encoding: list[bool] = []
+
+    def lexical_scores(terms: Any) -> Any:
+        # Runs only while the encode is under way: the encode waits at the gate, BM25 opens it.
+        seen_encoding.append(encoder.entered.wait(NEVER_S))
+        encoder.gate.set()
+        return scores(terms)
+
+    searcher._lexical.scores = lexical_scores  # type: ignore[method-assign]
+    question = english_set["questions"][0]["q"]
+    answer = searcher.search(question)
+    assert seen_encoding == [True]
+    assert answer.hits
+    del searcher._lexical.scores
+    assert answer == Searcher.open(tmp_path / "index", settings, encoder=HashingEncoder()).search(question)
+
+
+def test_an_encoder_error_at_question_time_reaches_the_caller(
+    tmp_path: Path, english_passages: list[Passage], english_set: dict[str, Any]
+) -> None:
+    settings = IndexSettings(model="hashed-trigrams", progress=False)
+    build_index(english_passages, tmp_path / "index", settings, encoder=HashingEncoder())
+    encoder = GatedEncoder(HashingEncoder(), fail_on_call=1)
+    encoder.gate.set()
+    searcher = Searcher.open(tmp_path / "index", settings, encoder=encoder)
+    question = english_set["questions"][0]["q"]
+    with pytest.raises(RuntimeError, match="injected"):
+        searcher.search(question)
+    assert searcher.search(question).hits  # the next question is answered

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from retrieval.highlight import surface_terms
 from retrieval.lexical import term_kind
-from retrieval.text import JIEBA_PREFIX, fold_aligned, fold_script, iter_tokens, lexical_terms, query_terms, tokenize
+from retrieval.text import JIEBA_PREFIX, _fold_char, fold_aligned, fold_script, fold_width_case, iter_tokens, lexical_terms, query_terms, tokenize
 
 
 def test_fold_makes_traditional_simplified_full_width_half_and_latin_lower() -> None:
@@ -23,6 +23,20 @@ def test_fold_keeps_one_character_per_character(text: str) -> None:
     assert origin is None or len(origin) == len(folded)
     if origin is None:
         assert len(folded) == len(text)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_width_and_case_folding_of_a_text_is_that_of_each_character(text: str) -> None:
+    # The fast path lowers the whole text at once; it must agree with folding one character at a time.
+    assert fold_width_case(text) == "".join(_fold_char(ch) for ch in text)
+
+
+def test_width_and_case_folding_keeps_lengthening_and_contextual_letters_as_one_character_each() -> None:
+    for text in ("İSTANBUL", "ΟΔΟΣ", "ΣΑ ΟΔΟΣ", "ＡＢＣ　ΣΙΣ", "Straße"):
+        assert len(fold_width_case(text)) == len(text)
+        assert fold_width_case(text) == "".join(_fold_char(ch) for ch in text)
+    assert fold_width_case("ΟΔΟΣ") == "οδοσ"  # per character: no final sigma
 
 
 def test_fold_aligned_maps_back_when_a_conversion_changes_the_length() -> None:

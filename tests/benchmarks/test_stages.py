@@ -1,0 +1,33 @@
+"""The stage clock of benchmarks.stages on the dense path, where the encode overlaps the lexical half."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from benchmarks.stages import critical_path, same_answer, staged_search
+from benchmarks.worker import overlap_effect
+from corpus.model import Passage
+from retrieval.build import build_index
+from retrieval.config import IndexSettings
+from retrieval.search import Searcher
+from tests.retrieval.conftest import english_passages, english_set  # noqa: F401  (fixtures)
+from tests.retrieval.test_batcher import HashingEncoder
+
+
+def test_staged_dense_search_answers_like_search_and_keeps_the_encode_off_the_critical_path(
+    tmp_path: Path, english_passages: list[Passage], english_set: dict[str, Any]
+) -> None:
+    settings = IndexSettings(model="hashed-trigrams", progress=False)
+    build_index(english_passages, tmp_path / "index", settings, encoder=HashingEncoder())
+    searcher = Searcher.open(tmp_path / "index", settings, encoder=HashingEncoder())
+    pool = searcher._encodes
+    for question in [q["q"] for q in english_set["questions"][:5]]:
+        staged = staged_search(searcher, question)
+        assert same_answer(staged.answer, searcher.search(question))
+        assert {"encode", "encode_wait", "vector_search", "fuse_decline"} <= set(staged.seconds)
+        assert critical_path(staged.seconds) == sum(s for stage, s in staged.seconds.items() if stage != "encode")
+    assert searcher._encodes is pool  # the clock is taken off again
+    effect = overlap_effect(searcher, [q["q"] for q in english_set["questions"][:4]])
+    assert effect["questions"] == 4 and effect["overlapped_50_ms"] > 0 and effect["one_after_other_50_ms"] > 0
+    assert searcher._encodes is pool
