@@ -3,7 +3,8 @@
 A question is screened (retrieval.decline), folded and tokenized like the passages; BM25 ranks every passage;
 the lexical top candidates are refined by how much of the question their best sentence covers; the dense
 ranking (when the index has one) is fused in; the best passage's coverage of the question decides between
-quoting and declining. A Searcher is read-only after opening and safe to share between threads.
+quoting and declining. A Searcher is read-only after opening and safe to share between threads; it reads
+passages from the index's SQLite file as a search needs them (retrieval.store.PassageStore).
 """
 
 from __future__ import annotations
@@ -58,8 +59,7 @@ class Searcher:
         *,
         index_dir: Path,
         manifest: store.Manifest,
-        passages: list[Passage],
-        folded: list[str],
+        passages: store.PassageStore,
         lexical: LexicalIndex,
         vectors: object | None,
         encoder: Encoder | None,
@@ -68,8 +68,7 @@ class Searcher:
     ) -> None:
         self._index_dir = index_dir
         self._manifest = manifest
-        self._passages = passages
-        self._folded = folded
+        self._passages = passages  # read on demand: a search needs a few dozen of them
         self._lexical = lexical
         self._vectors = vectors if encoder is not None else None
         self._encoder = encoder
@@ -81,10 +80,6 @@ class Searcher:
         # Threads that wait on the batcher while their callers rank lexically: as many as one batch can take, so
         # that concurrent questions still meet in one encode. Idle threads cost nothing but their stacks.
         self._encodes = ThreadPoolExecutor(max_workers=MAX_BATCH, thread_name_prefix="quotebot-encode")
-        self._rows = {p.id: row for row, p in enumerate(passages)}
-        self._paragraphs: dict[tuple[str, int], list[int]] = {}
-        for row, p in enumerate(passages):
-            self._paragraphs.setdefault((p.doc_id, p.position), []).append(row)
 
     @classmethod
     def open(
@@ -107,19 +102,19 @@ class Searcher:
                 f"run `quotebot index --index {index_dir} --model {settings.model}` to rebuild it with that model",
             )
         try:
-            passages, folded = store.read_passages(version / store.PASSAGES)
+            passages = store.PassageStore(version / store.PASSAGES, name=index_dir)
             lexical = LexicalIndex.load(version / store.LEXICAL)
             vectors = load_vectors(version / store.VECTORS) if manifest.dense_enabled else None
         except Exception as err:  # noqa: BLE001 - sqlite, numpy, json and faiss each fail in their own way
             raise IndexCorruptError(index_dir, f"its files cannot be read ({err.__class__.__name__}: {err})") from None
-        sizes = {manifest.passages, len(passages), lexical.size} | ({vectors.ntotal} if vectors is not None else set())  # type: ignore[attr-defined]
+        sizes = {manifest.passages, passages.count, lexical.size} | ({vectors.ntotal} if vectors is not None else set())  # type: ignore[attr-defined]
         if len(sizes) != 1:
             raise IndexCorruptError(index_dir, f"its parts disagree on the number of passages ({sorted(sizes)})")
         if settings.model.strip().lower() == NO_MODEL:
             encoder, vectors = None, None  # asked for lexical retrieval only: the vectors are left unused
         elif manifest.dense_enabled and encoder is None:
             encoder = _query_encoder(manifest, settings)
-        return cls(index_dir=index_dir, manifest=manifest, passages=passages, folded=folded, lexical=lexical,
+        return cls(index_dir=index_dir, manifest=manifest, passages=passages, lexical=lexical,
                    vectors=vectors, encoder=encoder, settings=settings, weights=weights)
 
     @property
@@ -133,20 +128,17 @@ class Searcher:
 
     def passage(self, passage_id: str) -> Passage | None:
         """The passage with this id, or None."""
-        row = self._rows.get(passage_id)
-        return None if row is None else self._passages[row]
+        row = self._passages.row_of(passage_id)
+        return None if row is None else self._passages.passage(row)
 
     def passage_at(self, row: int) -> Passage:
-        """The passage at a row of the index (rows are what Ranked refers to)."""
-        return self._passages[row]
+        """The passage at a row of the index (rows are what Ranked refers to); IndexError for a row it has not."""
+        return self._passages.passage(row)
 
     def paragraph(self, passage_id: str) -> tuple[Passage, ...]:
         """Every part of the paragraph this passage belongs to, in order (empty for an unknown id)."""
-        passage = self.passage(passage_id)
-        if passage is None:
-            return ()
-        rows = self._paragraphs[(passage.doc_id, passage.position)]
-        return tuple(sorted((self._passages[r] for r in rows), key=lambda p: p.part))
+        row = self._passages.row_of(passage_id)
+        return () if row is None else self._passages.paragraph(row)
 
     def rank(self, question: str, n: int = 10) -> list[Ranked]:
         """The n best passages for a question, best first, with no decline (the evaluation uses this).
@@ -175,8 +167,9 @@ class Searcher:
             fused = lexical
         lex_rank = {row: i for i, (row, _) in enumerate(lexical, start=1)}
         dense_rank = {row: i for i, (row, _) in enumerate(dense, start=1)}
+        texts = self._passages.folded(row for row, _ in fused[:n] if row not in covered)
         return [
-            Ranked(row, score, lex_rank.get(row), dense_rank.get(row), covered[row] if row in covered else coverage(units, self._folded[row]), z.get(row))
+            Ranked(row, score, lex_rank.get(row), dense_rank.get(row), covered[row] if row in covered else coverage(units, texts[row]), z.get(row))
             for row, score in fused[:n]
         ]
 
@@ -188,10 +181,11 @@ class Searcher:
         best = float(scores[top[0]]) if top else 0.0
         covered: dict[int, Coverage] = {}
         refined = []
+        texts = self._passages.folded(top[:REFINE])
         for i, row in enumerate(top):
             bonus = 0.0
             if i < REFINE:
-                covered[row] = coverage(units, self._folded[row])
+                covered[row] = coverage(units, texts[row])
                 bonus = SENTENCE_WEIGHT * covered[row].sentence_share
             refined.append((row, float(scores[row]) / best + bonus))
         refined.sort(key=lambda pair: -pair[1])
@@ -214,13 +208,13 @@ class Searcher:
                 detail=f"best passage covers {top.coverage.share:.0%} of the question (best sentence {top.coverage.sentence_share:.0%}); "
                 f"confidence {top_confidence:.2f} < {ANSWER_THRESHOLD}",
             )
-        hits = []
-        for item in ranked[offset : offset + k]:
-            score = _confidence(item)
-            if item is not top and score < ANSWER_THRESHOLD:
-                continue  # a further passage must answer on its own evidence, not on the first one's
-            passage = self._passages[item.row]
-            hits.append(Hit(passage, round(score, 4), surface_terms(item.coverage.covered, passage.text), item.lexical_rank, item.dense_rank))
+        # A further passage must answer on its own evidence, not on the first one's.
+        quoted = [(item, score) for item in ranked[offset : offset + k] if (score := _confidence(item)) >= ANSWER_THRESHOLD or item is top]
+        passages = self._passages.passages(item.row for item, _ in quoted)
+        hits = [
+            Hit(passages[item.row], round(score, 4), surface_terms(item.coverage.covered, passages[item.row].text), item.lexical_rank, item.dense_rank)
+            for item, score in quoted
+        ]
         if not hits:
             return Answer(question, decline=DeclineReason.NOT_COVERED, detail=f"no further passages answer (offset {offset})")
         return Answer(question, hits=tuple(hits))
