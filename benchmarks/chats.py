@@ -1,11 +1,13 @@
 """Many chats at once: the real Application (bot.telegram_app) against the fake Bot API server (tests/fakes).
 
 Each of N private chats asks its questions one after another (the next when the previous was answered), all
-N chats at the same time. Measured: replies per second over the whole run, and the time from pushing an
-update into the server to the bot's reply arriving at the server (both on the server's monotonic clock).
-The bot runs on its own event loop in a thread, with the tests' own runner (tests/bot/telegram_support.py). What bounds it besides search: python-telegram-bot's AIORateLimiter,
-which keeps the bot under Telegram's flood limit of 30 requests a second over all chats (a reply costs two: the
-typing action and the message), and ``concurrent_updates`` (8 handlers at once). Each configuration is run with
+N chats at the same time. Measured: replies per second over the whole run, the time from pushing an
+update into the server to the bot's reply arriving at the server (both on the server's monotonic clock), and
+how many typing actions the bot sent. The bot runs with the shipped settings (``Settings`` defaults), on its own
+event loop in a thread, with the tests' own runner (tests/bot/telegram_support.py). What bounds it besides search:
+python-telegram-bot's AIORateLimiter, which keeps the bot under Telegram's flood limit of 30 requests a second over
+all chats (a reply costs one request, two when its search outlasts ``typing_after`` and the typing action is shown
+first), and ``concurrent_updates`` (8 handlers at once). Each configuration is run with
 that limit as shipped and without it (the bot's own capacity), and with the query encodes micro-batched or one at
 a time.
 """
@@ -28,13 +30,13 @@ QUESTIONS_PER_RUN = {1: 40, 10: 60, 100: 200}
 
 
 def run_chats(fake: Any, questions: list[str], chats: int, total: int, *, timeout: float = 600.0) -> dict[str, Any]:
-    """N chats, each asking total/N questions in turn; replies/s and update-to-reply latency."""
+    """N chats, each asking total/N questions in turn; replies/s, update-to-reply latency, typing actions sent."""
     per_chat = max(1, total // chats)
     base = 700_000 + chats * 1000
     todo = {base + c: [questions[(c * per_chat + i) % len(questions)] for i in range(per_chat)] for c in range(chats)}
     pending: dict[int, tuple[int, float]] = {}  # chat -> (message_id, pushed at)
     latencies: list[float] = []
-    seen = len(fake.calls)
+    seen = first = len(fake.calls)
 
     def push(chat: int) -> None:
         update_id = fake.push_message(todo[chat].pop(0), chat_id=chat)
@@ -60,8 +62,9 @@ def run_chats(fake: Any, questions: list[str], chats: int, total: int, *, timeou
                     push(chat)
         seen = len(calls)
     elapsed = time.monotonic() - started
+    typing = sum(1 for call in fake.calls[first:] if call.method == "sendChatAction")
     return {"chats": chats, "replies": len(latencies), "seconds": elapsed, "replies_per_s": len(latencies) / elapsed,
-            "update_to_reply": percentiles(latencies)}
+            "update_to_reply": percentiles(latencies), "typing_actions": typing}
 
 
 def _batching(searcher: Any, on: bool) -> None:

@@ -84,11 +84,15 @@ def _vectors(v: dict[str, Any]) -> list[str]:
 
 
 def _chats(c: dict[str, Any]) -> list[str]:
-    lines = ["| flood limit | chats at once | query encodes | replies | replies/s | × one chat | p50 update→reply ms | p95 ms |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| flood limit | chats at once | query encodes | replies | typing shown | replies/s | × one chat | p50 update→reply ms | p95 ms |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for r in c["runs"]:
         u = r["update_to_reply"]
         limit = "30/s (shipped)" if r.get("flood_limit", True) else "off"
-        lines.append(f"| {limit} | {r['chats']} | {r.get('encodes', 'batched')} | {r['replies']} | {r['replies_per_s']:.1f} | {r['vs_one_chat']:.2f} | {_ms(u, 'p50')} | {_ms(u, 'p95')} |")
+        typing = r.get("typing_actions", "–")  # runs from before the count: one per reply
+        lines.append(f"| {limit} | {r['chats']} | {r.get('encodes', 'batched')} | {r['replies']} | {typing} | {r['replies_per_s']:.1f} | {r['vs_one_chat']:.2f} | {_ms(u, 'p50')} | {_ms(u, 'p95')} |")
     return lines + ["", f"Peak RSS of the process (bot + fake server): {c['peak_mib']:.0f} MiB.", ""]
 
 

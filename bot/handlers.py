@@ -16,7 +16,9 @@ privacy mode off (BotFather /setprivacy) changes nothing here, other messages ar
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+from collections.abc import Callable
 
 from telegram import (
     InlineQueryResultArticle,
@@ -141,7 +143,7 @@ async def text_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
-    """Rate-check, show typing, search in a thread, log, reply with quotes and buttons."""
+    """Rate-check, search in a thread (typing shown if it is slow), log, reply with quotes and buttons."""
     svc = services(context)
     message, user = message_of(update), update.effective_user
     language = user.language_code if user else None
@@ -150,9 +152,9 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) 
     if wait:
         await message.reply_text(texts_for(detect_script(text, language)).rate_limited_text(wait), parse_mode=None, do_quote=True)
         return
-    await _typing(context, message.chat.id)
     searcher = svc.searcher  # a /reload during the search does not change the one this search uses
-    reply = await asyncio.to_thread(reply_to, text, searcher, language_code=language, max_chars=svc.settings.max_question_chars)
+    search = functools.partial(reply_to, text, searcher, language_code=language, max_chars=svc.settings.max_question_chars)
+    reply = await _search_showing_typing(context, message.chat.id, search, svc.settings.typing_after)
     key = svc.store.key_for(update.update_id)
     _log(svc, key, update, user_id, reply)  # before sending: the reply's buttons look the question up
     delivered = True
@@ -184,6 +186,34 @@ def _log(svc: Services, key: str, update: Update, user_id: int, reply: Reply) ->
         decline=decline,
         passages=[hit.passage.id for hit in found.hits] if reply.answered and found is not None else [],
     )
+
+
+async def _search_showing_typing(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, search: Callable[[], Reply], after: float
+) -> Reply:
+    """Run the search in a thread; show "typing…" only if it has not finished after `after` seconds (0: at once).
+
+    Most answers take tens of milliseconds, too fast for the indicator to be seen, and every typing action
+    is a request under Telegram's flood limit of 30 a second over all chats: sent for every answer, it
+    halves the replies a busy bot can send (benchmarks/RESULTS.md, "Many chats at once").
+    """
+    task = asyncio.ensure_future(asyncio.to_thread(search))
+    try:
+        if after > 0:
+            await asyncio.wait({task}, timeout=after)
+        if not task.done():
+            await _typing(context, chat_id)
+    except BaseException:
+        # A blocked chat (Forbidden) or a stopping bot: nobody will read this reply. The thread cannot be
+        # stopped; its outcome is collected when it ends, so a failure is logged, not left unretrieved.
+        task.add_done_callback(_drop_outcome)
+        raise
+    return await task
+
+
+def _drop_outcome(task: asyncio.Future[Reply]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("a search whose reply will not be sent failed", exc_info=task.exception())
 
 
 async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:

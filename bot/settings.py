@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from retrieval.config import DEFAULT_MODEL, IndexSettings
 
 
 DEFAULT_BOT_API_URL = "https://api.telegram.org/bot"
+DEFAULT_TYPING_AFTER = 0.5  # seconds; most answers take tens of milliseconds (benchmarks/RESULTS.md)
 
 
 class SettingsError(ValueError):
@@ -41,6 +43,7 @@ class Settings:
     staff_ids: frozenset[int] = frozenset()  # QUOTEBOT_STAFF_IDS: comma-separated Telegram user ids
     questions_per_minute: int = 10  # QUOTEBOT_RATE_PER_MINUTE
     max_question_chars: int = 500  # QUOTEBOT_MAX_QUESTION_CHARS
+    typing_after: float = DEFAULT_TYPING_AFTER  # QUOTEBOT_TYPING_AFTER: seconds a search may take before "typing…" is shown; 0 shows it at once
     max_upload_bytes: int = 20 * 1024 * 1024  # QUOTEBOT_MAX_UPLOAD_BYTES
     log_salt: str = field(default="", repr=False)  # QUOTEBOT_LOG_SALT: secret salt for hashing user ids
     retention_days: int = 90  # QUOTEBOT_RETENTION_DAYS
@@ -73,6 +76,7 @@ class Settings:
             staff_ids=_ids(env.get("QUOTEBOT_STAFF_IDS", "")),
             questions_per_minute=_int(env, "QUOTEBOT_RATE_PER_MINUTE", 10),
             max_question_chars=_int(env, "QUOTEBOT_MAX_QUESTION_CHARS", 500),
+            typing_after=_seconds(env, "QUOTEBOT_TYPING_AFTER", DEFAULT_TYPING_AFTER),
             max_upload_bytes=_int(env, "QUOTEBOT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
             log_salt=env.get("QUOTEBOT_LOG_SALT", ""),
             retention_days=_int(env, "QUOTEBOT_RETENTION_DAYS", 90),
@@ -89,6 +93,19 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
     if value < 0:
         raise SettingsError(f"{name} must not be negative, got {value}")
+    return value
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise SettingsError(f"{name} must be a number of seconds, 0 or more, got {raw!r}")
     return value
 
 

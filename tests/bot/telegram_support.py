@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ import pytest
 
 from bot.settings import Settings
 from retrieval.config import IndexSettings
+from retrieval.model import Answer
+from retrieval.search import Searcher
 from tests.conftest import SAMPLE_ARTICLE
 from tests.fakes.bot_api import ApiCall, FakeBotApi
 
@@ -123,6 +126,35 @@ class BotRunner:
                 await app.stop()
             await app.shutdown()
             await app.post_shutdown(app)
+
+
+class SlowSearcher(Searcher):
+    """The real searcher of an index, each search taking `delay` seconds longer, as on a busy machine or with a
+    cold model; with `fails`, the search raises after the delay. `finished` is released as each search ends."""
+
+    delay = 2.0
+    fails = False
+    finished: threading.Semaphore
+
+    def search(self, question: str, k: int = 3, offset: int = 0) -> Answer:
+        try:
+            time.sleep(self.delay)
+            if self.fails:
+                raise RuntimeError("the index could not be read")
+            return super().search(question, k=k, offset=offset)
+        finally:
+            self.finished.release()
+
+    @classmethod
+    def opener(cls, index_dir: Path, settings: Settings, *, delay: float = 2.0, fails: bool = False) -> Callable[[], SlowSearcher]:
+        """An `open_searcher` for `build_application` (the bot's searcher is then `BotRunner.services.searcher`)."""
+
+        def open_slow() -> SlowSearcher:
+            searcher = cls.open(index_dir, settings.index)
+            searcher.delay, searcher.fails, searcher.finished = delay, fails, threading.Semaphore(0)
+            return searcher  # type: ignore[return-value]
+
+        return open_slow
 
 
 def visible(call: ApiCall) -> str:

@@ -48,9 +48,11 @@ def bot(fake: FakeBotApi, sample_index: Path, tmp_path: Path) -> Iterator[BotRun
 # ---------------------------------------------------------------- questions in each script
 
 
-def test_simplified_question_gets_the_passage_shown_in_simplified(fake: FakeBotApi, bot: BotRunner) -> None:
-    update = fake.push_message(TRAIN_SIMPLIFIED, user_id=101)
-    reply = wait_reply(fake, update)
+def test_simplified_question_gets_the_passage_shown_in_simplified(fake: FakeBotApi, sample_index: Path, tmp_path: Path) -> None:
+    # typing_after=0: "typing…" before every answer, however fast (test_telegram_typing has the shipped delay)
+    with BotRunner(bot_settings(tmp_path, fake, sample_index, typing_after=0), index_dir=sample_index):
+        update = fake.push_message(TRAIN_SIMPLIFIED, user_id=101)
+        reply = wait_reply(fake, update)
     text = visible(reply)
     assert text.startswith(f"{SIMPLIFIED.question_label}：{TRAIN_SIMPLIFIED}")
     assert "开行中欧班列570列" in text  # the sample is traditional: shown converted for this reader

@@ -36,7 +36,8 @@ def _answered_once(fake: FakeBotApi, update_ids: list[int]) -> None:
 
 
 def test_bursts_of_429_and_500_lose_and_double_nothing(fake: FakeBotApi, sample_index: Path, tmp_path: Path) -> None:
-    with BotRunner(bot_settings(tmp_path, fake, sample_index), index_dir=sample_index):
+    # typing_after=0: every answer shows typing first, so the typing actions meet their 500s too
+    with BotRunner(bot_settings(tmp_path, fake, sample_index, typing_after=0), index_dir=sample_index):
         # at most as many in a row as the bot retries (3 of each): even if one reply met them all, it gets through
         fake.fail_next("sendMessage", 429, retry_after=1, times=3)
         fake.fail_next("sendMessage", 500, times=3)
@@ -50,16 +51,20 @@ def test_bursts_of_429_and_500_lose_and_double_nothing(fake: FakeBotApi, sample_
     assert len(fake.accepted("sendMessage")) == len(updates)
 
 
-def test_a_user_who_blocked_the_bot_is_skipped(fake: FakeBotApi, sample_index: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+# typing shown at once, or never for these searches (10 s, far longer than any of them: the reply is the first request)
+@pytest.mark.parametrize(("typing_after", "refused_at"), [(0.0, "sendChatAction"), (10.0, "sendMessage")], ids=["typing-first", "reply-only"])
+def test_a_user_who_blocked_the_bot_is_skipped(
+    fake: FakeBotApi, sample_index: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, typing_after: float, refused_at: str
+) -> None:
     caplog.set_level(logging.INFO)
-    with BotRunner(bot_settings(tmp_path, fake, sample_index), index_dir=sample_index):
+    with BotRunner(bot_settings(tmp_path, fake, sample_index, typing_after=typing_after), index_dir=sample_index):
         fake.block_user(310)
         blocked = fake.push_message(QUESTIONS[0], user_id=310)
         after = fake.push_message(QUESTIONS[0], user_id=311)
         wait_reply(fake, after)
         fake.wait_idle()
-    refused = [c for c in fake.calls if c.chat_id == 310 and c.status == 403]
-    assert len(refused) <= 2  # the typing action and the reply, each once: no retry loop
+    # the first request to the chat is refused once (typing when shown at once, else the reply): no retry loop
+    assert [(c.method, c.status) for c in fake.calls if c.chat_id == 310] == [(refused_at, 403)]
     assert any("refused the reply" in r.getMessage() for r in caplog.records)
     db = sqlite3.connect(tmp_path / "quotebot.sqlite3")
     assert db.execute("SELECT COUNT(*) FROM handled WHERE update_id = ?", (blocked,)).fetchone() == (1,)

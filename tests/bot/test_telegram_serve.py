@@ -99,7 +99,7 @@ def test_polling_answers_and_sigterm_stops_cleanly(fake: FakeBotApi, sample_inde
 
 
 def test_crash_then_restart_answers_every_question_once(fake: FakeBotApi, sample_index: Path, tmp_path: Path, serving: list[Serve]) -> None:
-    first = _start(serving, fake, sample_index, tmp_path)
+    first = _start(serving, fake, sample_index, tmp_path, QUOTEBOT_TYPING_AFTER="0")  # typing before every answer
     wait_reply(fake, fake.push_message(QUESTION, user_id=410), timeout=60)
     # Handlers hang on the typing action; the Updater meanwhile confirms the updates it fetched.
     fake.slow("sendChatAction", 5)
