@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.measure import memory_mib, percentiles, tree_bytes
-from benchmarks.scale import added_passages, make_corpus, read_paragraphs
+from benchmarks.scale import Question, added_passages, make_corpus, read_paragraphs
 
 log = logging.getLogger(__name__)
 
@@ -131,9 +131,7 @@ def phase_serve(opts: Options) -> dict[str, Any]:
     from bot.language import Script
     from retrieval.search import Searcher
 
-    paragraphs = read_paragraphs(Path(opts.eval_dir))
-    corpus = make_corpus(paragraphs, opts.size, seed=opts.seed)
-    questions = list(corpus.questions[: opts.questions])
+    questions = serve_questions(opts)
     encoder = load_model(opts) if opts.dense else None
     started = time.perf_counter()
     searcher = Searcher.open(opts.index_dir, index_settings(opts), encoder=encoder)
@@ -180,6 +178,20 @@ def phase_serve(opts: Options) -> dict[str, Any]:
         out["threads_effect"] = threads_effect(encoder, [q.text for q in questions[:30]])
     out["serve_peak_mib"] = memory_mib().get("VmHWM")
     return out
+
+
+def serve_questions(opts: Options) -> list[Question]:
+    """The serve phase's questions, made in a child process: the scale corpus they come from (gigabytes of
+    Python objects at a million passages) must not count in the serving process's memory."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(_questions, opts.eval_dir, opts.size, opts.seed, opts.questions).result()
+
+
+def _questions(eval_dir: str, size: int, seed: int, count: int) -> list[Question]:
+    return list(make_corpus(read_paragraphs(Path(eval_dir)), size, seed=seed).questions[:count])
 
 
 def microbatch(encoder: Any, texts: list[str], batch: int = 60, rounds: int = 5) -> dict[str, float]:

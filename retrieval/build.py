@@ -43,7 +43,7 @@ from retrieval.lexical import K1, B
 from retrieval.model import BuildReport
 from retrieval.term_cache import term_cache_path
 from retrieval.terms import LexicalBuild, TermScheme, build_lexical
-from retrieval.vectors import build_vectors, choose_kind, save_vectors
+from retrieval.vectors import build_vectors, choose_kind, extend_previous, save_vectors
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,10 @@ def build_index(
             store.write_passages(version / store.PASSAGES, passages, lexical.folded)
             lexical.index.save(version / store.LEXICAL)
             if vectors is not None and kind is not None:
-                save_vectors(build_vectors(vectors, kind), version / store.VECTORS)
+                previous = extend_previous(index_dir / store.VECTORS, vectors, kind)  # the version now serving
+                if previous is not None:
+                    log.info("vector index: the previous %s index extended to %d rows, not built anew", kind, previous.ntotal)
+                save_vectors(previous if previous is not None else build_vectors(vectors, kind), version / store.VECTORS)
             manifest = store.Manifest(
                 format_version=store.FORMAT_VERSION,
                 built_at=datetime.now(UTC).isoformat(timespec="seconds"),

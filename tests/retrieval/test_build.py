@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import json
 import os
 import threading
@@ -99,6 +100,33 @@ def test_rebuilding_after_adding_a_document_embeds_only_the_new_passages(
     assert sorted(encoder.texts) == sorted(indexed_text(p) for p in added)
     searcher = Searcher.open(tmp_path / "index", minilm_settings, encoder=minilm)
     assert searcher.info.passages == 40
+
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw"])
+def test_a_rebuild_that_appends_passages_extends_the_vector_index_and_one_that_changes_a_passage_builds_it_anew(
+    tmp_path: Path, english_passages: list[Passage], minilm: Any, minilm_settings: IndexSettings, kind: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    settings = replace(minilm_settings, vector_index=kind)  # type: ignore[arg-type]
+    first, added = english_passages[:30], english_passages[30:]
+    build_index(first, tmp_path / "index", settings, encoder=minilm)
+    with caplog.at_level(logging.INFO, logger="retrieval.build"):
+        build_index(first + added, tmp_path / "index", settings, encoder=minilm)
+    assert [r.getMessage() for r in caplog.records if "vector index" in r.getMessage()] == [
+        f"vector index: the previous {kind} index extended to 40 rows, not built anew"
+    ]
+    appended = Searcher.open(tmp_path / "index", settings, encoder=minilm)
+    fresh_dir = tmp_path / "fresh"
+    build_index(first + added, fresh_dir, settings, encoder=minilm)
+    fresh = Searcher.open(fresh_dir, settings, encoder=minilm)
+    for passage in added:  # each new passage is found by its own text, as in an index built from scratch
+        assert appended.rank(passage.text, n=1)[0].row == fresh.rank(passage.text, n=1)[0].row
+
+    caplog.clear()
+    edited = [replace(first[0], text=first[0].text + " Updated in May."), *first[1:], *added]
+    with caplog.at_level(logging.INFO, logger="retrieval.build"):
+        build_index(edited, tmp_path / "index", settings, encoder=minilm)
+    assert not [r for r in caplog.records if "extended" in r.getMessage()]
 
 
 def test_a_failure_mid_build_leaves_the_previous_index_answering(

@@ -1,14 +1,17 @@
-"""The vector index parameters: how many IVF lists a search visits, kept when the index is saved and read back."""
+"""The vector index parameters (how many IVF lists a search visits, kept when saved and read back), and a rebuild
+that appends rows extending the previous index instead of building it anew."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from retrieval.vectors import (
     IVF_PROBES,
     build_vectors,
+    extend_previous,
     ivf_probes,
     load_vectors,
     save_vectors,
@@ -32,3 +35,37 @@ def test_an_ivf_index_read_back_searches_as_many_lists_as_built(tmp_path: Path) 
     loaded = load_vectors(tmp_path / "v.faiss")
     assert loaded.nprobe == index.nprobe
     assert search_vectors(loaded, vectors[7], 1)[0][0] == 7
+
+
+def _unit(rows: int, dim: int = 16, seed: int = 5) -> np.ndarray:
+    vectors = np.random.default_rng(seed).normal(size=(rows, dim)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw"])
+def test_a_build_that_appends_rows_extends_the_previous_index(tmp_path: Path, kind: str) -> None:
+    vectors = _unit(3_000)
+    save_vectors(build_vectors(vectors[:2_970], kind), tmp_path / "v.faiss")
+    extended = extend_previous(tmp_path / "v.faiss", vectors, kind)
+    assert extended is not None and extended.ntotal == 3_000
+    assert np.array_equal(extended.reconstruct_n(0, 3_000), vectors)
+    assert all(search_vectors(extended, vectors[row], 1)[0][0] == row for row in (0, 2_969, 2_970, 2_999))
+    if kind == "hnsw":
+        assert extended.hnsw.efSearch == build_vectors(vectors[:10], "hnsw").hnsw.efSearch
+
+
+def test_anything_but_appending_builds_anew(tmp_path: Path) -> None:
+    vectors = _unit(3_000)
+    save_vectors(build_vectors(vectors[:2_970], "hnsw"), tmp_path / "v.faiss")
+    changed = vectors.copy()
+    changed[1_234] = _unit(1, seed=9)[0]  # one passage's text (or the model) changed
+    assert extend_previous(tmp_path / "v.faiss", changed, "hnsw") is None
+    assert extend_previous(tmp_path / "v.faiss", vectors[:2_000], "hnsw") is None  # passages removed
+    assert extend_previous(tmp_path / "v.faiss", vectors[::-1].copy(), "hnsw") is None  # another order
+    assert extend_previous(tmp_path / "v.faiss", vectors, "flat") is None  # the kind changed with the size
+    assert extend_previous(tmp_path / "v.faiss", _unit(3_000, dim=8), "hnsw") is None  # another dimension
+    assert extend_previous(tmp_path / "missing.faiss", vectors, "hnsw") is None
+    (tmp_path / "bad.faiss").write_bytes(b"not an index")
+    assert extend_previous(tmp_path / "bad.faiss", vectors, "hnsw") is None
+    save_vectors(build_vectors(vectors, "ivf"), tmp_path / "ivf.faiss")
+    assert extend_previous(tmp_path / "ivf.faiss", vectors, "ivf") is None  # IVF keeps no vectors to compare
