@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.bm25 import lucene_csc
+from retrieval.bm25 import CountedPassages, lucene_csc
 from retrieval.text import JIEBA_PREFIX
 
 K1 = 0.6
@@ -77,21 +77,20 @@ class TermNumbers:
             self.terms.extend(new)
         return np.fromiter(map(ids.__getitem__, terms), dtype=np.int32, count=len(terms))
 
-    def index(self, term_ids: list[np.ndarray], counts: list[np.ndarray]) -> LexicalIndex:
-        """The lexical index of passages given as term ids and counts, with only the terms they use.
+    def index(self, passages: CountedPassages) -> LexicalIndex:
+        """The lexical index of counted passages (ids of these numbers), with only the terms they use.
 
-        Empties both lists as it goes (the numbers may also hold terms of passages since removed).
+        Renumbers the passages' term ids in place and hands them on (the numbers may also hold terms of
+        passages since removed).
         """
-        sizes = np.fromiter(map(len, term_ids), dtype=np.int64, count=len(term_ids))
-        flat_ids = np.concatenate(term_ids) if term_ids else np.zeros(0, dtype=np.int32)
-        term_ids.clear()
-        flat_counts = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int32)
-        counts.clear()
         used = np.zeros(len(self.terms), dtype=bool)
-        used[flat_ids] = True
+        for ids, _, _ in passages.chunks:
+            used[ids] = True
         renumber = (np.cumsum(used) - 1).astype(np.int32)
+        for ids, _, _ in passages.chunks:
+            ids[:] = renumber[ids]
         vocab = dict(zip(map(self.terms.__getitem__, np.flatnonzero(used).tolist()), range(int(used.sum())), strict=True))
-        return LexicalIndex.from_counts(vocab, renumber[flat_ids], flat_counts, sizes)
+        return LexicalIndex.from_counts(vocab, passages)
 
 
 class LexicalIndex:
@@ -110,26 +109,26 @@ class LexicalIndex:
             raise ValueError(f"vocabulary of {len(self._vocab)} terms does not fit a matrix of {columns} term columns")
 
     @classmethod
-    def build(cls, term_lists: Sequence[Sequence[str]]) -> LexicalIndex:
-        """Index one term list per passage."""
+    def build(cls, term_lists: Sequence[Sequence[str]], *, chunk: int = 500) -> LexicalIndex:
+        """Index one term list per passage, counted ``chunk`` passages at a time."""
         numbers = TermNumbers()
-        term_ids, counts = [], []
-        for terms in term_lists:
-            distinct, frequency = count_terms(terms)
-            term_ids.append(numbers.ids(distinct))
-            counts.append(frequency)
-        return numbers.index(term_ids, counts)
+        passages = CountedPassages()
+        for start in range(0, len(term_lists), chunk):
+            counted = [count_terms(terms) for terms in term_lists[start : start + chunk]]
+            passages.add([numbers.ids(distinct) for distinct, _ in counted], [frequency for _, frequency in counted])
+        return numbers.index(passages)
 
     @classmethod
-    def from_counts(cls, vocab: dict[str, int], term_ids: np.ndarray, counts: np.ndarray, sizes: np.ndarray) -> LexicalIndex:
-        """Index passages given one after another as distinct term ids (of vocab, which this takes over) and
-        their frequencies, ``sizes[d]`` entries for passage d."""
+    def from_counts(cls, vocab: dict[str, int], passages: CountedPassages) -> LexicalIndex:
+        """Index counted passages whose term ids are those of vocab (which this takes over, as it takes over
+        the passages' arrays)."""
         bm25s = _import_bm25s()
         bm25 = bm25s.BM25(k1=K1, b=B, method="lucene")
-        data, indices, indptr = lucene_csc(term_ids, counts, sizes, len(vocab), K1, B)
+        n_docs = passages.passages
+        data, indices, indptr = lucene_csc(passages, len(vocab), K1, B)
         # What bm25s.BM25.index leaves behind for save: the matrix, the vocabulary with bm25s's empty term
         # (an id past the last column), and no non-occurrence array (Lucene's BM25 has none).
-        bm25.scores = {"data": data, "indices": indices, "indptr": indptr, "num_docs": len(sizes)}
+        bm25.scores = {"data": data, "indices": indices, "indptr": indptr, "num_docs": n_docs}
         vocab[""] = len(vocab)
         bm25.vocab_dict = vocab
         bm25.nonoccurrence_array = None

@@ -1,10 +1,11 @@
 """The lexical half of a build: fold and tokenise the passages (or take them from the term cache) and index them.
 
 Passages stream through in chunks: each chunk's cached entries are read, the rest folded and tokenised and
-written back, and every passage is kept only as an int32 array of term ids and one of counts, never as a list
-of ~700 strings. Term ids are those of the cache's vocabulary (retrieval.term_cache), so a cached passage
-needs no per-term work; the index keeps only the terms its passages use. A rebuild and a cold build of the
-same passages therefore score alike to the bit, though their term columns may come in another order.
+written back, and the chunk's passages are kept only as flat arrays of term ids and counts
+(retrieval.bm25.CountedPassages: ~5 bytes per distinct term of a passage), never as lists of ~700 strings.
+Term ids are those of the cache's vocabulary (retrieval.term_cache), so a cached passage needs no per-term work;
+the index keeps only the terms its passages use. A rebuild and a cold build of the same passages therefore
+score alike to the bit, though their term columns may come in another order.
 
 This runs in a thread beside the encoder (retrieval.build); ``cancel`` asks it to stop between chunks.
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.bm25 import CountedPassages
 from retrieval.encoder import text_hash
 from retrieval.lexical import LexicalIndex, TermNumbers, count_terms
 from retrieval.term_cache import PassageTerms, TermCache
@@ -59,8 +61,7 @@ def build_lexical(
     """Index the texts lexically, tokenising only those the term cache does not have under this scheme."""
     cache = TermCache(cache_file)
     numbers = TermNumbers(cache.vocabulary(scheme.name))
-    term_ids: list[np.ndarray] = []
-    counts: list[np.ndarray] = []
+    counted = CountedPassages()
     folded: list[str] = []
     tokenised = reused = 0
     bar = _bar(len(texts), progress)
@@ -74,6 +75,8 @@ def build_lexical(
             found = cache.get(scheme.name, sorted(set(keys)), first)
             reused += len(found)
             new: dict[str, PassageTerms] = {}
+            term_ids: list[np.ndarray] = []
+            counts: list[np.ndarray] = []
             for key, text in zip(keys, chunk, strict=True):
                 entry = found.get(key) or new.get(key)
                 if entry is None:
@@ -83,6 +86,7 @@ def build_lexical(
                 folded.append(entry.folded)
                 term_ids.append(entry.ids)
                 counts.append(entry.counts)
+            counted.add(term_ids, counts)
             tokenised += len(new)
             cache.put(scheme.name, first, numbers.terms[first:], new.items())
             if bar is not None:
@@ -91,7 +95,7 @@ def build_lexical(
         cache.close()
         if bar is not None:
             bar.close()
-    return LexicalBuild(numbers.index(term_ids, counts), folded, tokenised, reused, cache.warnings)
+    return LexicalBuild(numbers.index(counted), folded, tokenised, reused, cache.warnings)
 
 
 def _bar(total: int, enabled: bool):  # type: ignore[no-untyped-def]

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from corpus.model import Passage
+from retrieval.bm25 import CountedPassages
 from retrieval.build import LEXICAL_SCHEME, build_index, indexed_text
 from retrieval.config import IndexSettings
 from retrieval.lexical import K1, B, LexicalIndex, _import_bm25s
@@ -91,6 +92,36 @@ def test_counted_terms_score_exactly_as_bm25s_indexes_them(chinese: list[Passage
             assert ours.idf(term) == theirs.idf(term)
     for question in [*_sample_questions(), "When does the Central Library close on weekdays?"]:
         assert np.array_equal(ours.scores(query_terms(fold_script(question))), theirs.scores(query_terms(fold_script(question))))
+
+
+def _matrix_columns(index: LexicalIndex) -> dict[str, tuple[bytes, bytes]]:
+    """Each term's column of an index's BM25 matrix (passages, scores) as bytes: layout and bits, not just scores."""
+    scores = index._bm25.scores  # type: ignore[attr-defined]
+    data, indices, indptr = (np.asarray(scores[name]) for name in ("data", "indices", "indptr"))
+    return {term: (indices[indptr[i] : indptr[i + 1]].tobytes(), data[indptr[i] : indptr[i + 1]].tobytes())
+            for term, i in index._vocab.items() if term}
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 500])
+def test_the_matrix_filled_chunk_by_chunk_is_bm25s_own_to_the_bit(chunk: int, english_passages: list[Passage]) -> None:
+    term_lists = [lexical_terms(fold_script(indexed_text(p))) for p in english_passages]
+    # A passage with no terms, and one whose count needs more than a byte (counts are kept in the smallest type).
+    term_lists[4:4] = [[], ["library"] * 300 + lexical_terms("the central library opens at nine")]
+    ours = LexicalIndex.build(term_lists, chunk=chunk)
+    reference = _import_bm25s().BM25(k1=K1, b=B, method="lucene")
+    reference.index(term_lists, show_progress=False)
+    theirs = LexicalIndex(reference)
+
+    assert ours.size == theirs.size == len(term_lists)
+    assert _matrix_columns(ours) == _matrix_columns(theirs)
+    question = query_terms(fold_script("When does the Central Library open?"))
+    assert np.array_equal(ours.scores(question), theirs.scores(question))
+
+
+def test_counted_passages_refuse_a_term_without_a_count() -> None:
+    passages = CountedPassages()
+    with pytest.raises(ValueError, match="count of at least 1"):
+        passages.add([np.array([0, 1], dtype=np.int32)], [np.array([2, 0], dtype=np.int32)])
 
 
 # --- the term cache ---------------------------------------------------------------------------------
