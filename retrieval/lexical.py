@@ -152,15 +152,24 @@ class LexicalIndex:
 
     def scores(self, terms: Sequence[str]) -> np.ndarray:
         """The weighted BM25 score of every passage for these query terms (a float32 array, one per passage)."""
-        total = np.zeros(self.size, dtype=np.float32)
         by_kind: dict[str, list[int]] = {}
         for term in terms:
             term_id = self._vocab.get(term)
             if term_id is not None:
                 by_kind.setdefault(term_kind(term), []).append(term_id)
+        # Each kind's scores are weighted in place and the first kind's array becomes the total: at a million
+        # passages every pass over the 4 MB score array counts. The sums are those of ``total += w * part`` from
+        # zero, to the bit (0 + x is x; w * x is the same float32 product in place).
+        total: np.ndarray | None = None
         for kind, ids in by_kind.items():
-            total += KIND_WEIGHTS[kind] * self._bm25.get_scores_from_ids(ids)  # type: ignore[attr-defined]
-        return total
+            part = self._bm25.get_scores_from_ids(ids)  # type: ignore[attr-defined]
+            if KIND_WEIGHTS[kind] != 1.0:
+                np.multiply(part, KIND_WEIGHTS[kind], out=part)
+            if total is None:
+                total = part
+            else:
+                total += part
+        return total if total is not None else np.zeros(self.size, dtype=np.float32)
 
     def idf(self, term: str) -> float:
         """Lucene's inverse document frequency of a term; a term the corpus lacks gets the highest value."""
