@@ -7,20 +7,20 @@ from typing import Any
 
 from benchmarks.stages import critical_path, same_answer, staged_search
 from benchmarks.worker import overlap_effect
-from corpus.model import Passage
-from retrieval.build import build_index
-from retrieval.config import IndexSettings
 from retrieval.search import Searcher
-from tests.retrieval.conftest import english_passages, english_set  # noqa: F401  (fixtures)
-from tests.retrieval.test_batcher import HashingEncoder
+from tests.retrieval.conftest import (  # noqa: F401  (fixtures)
+    HASHED,
+    HashingEncoder,
+    english_passages,
+    english_set,
+    hashed_index,
+)
 
 
 def test_staged_dense_search_answers_like_search_and_keeps_the_encode_off_the_critical_path(
-    tmp_path: Path, english_passages: list[Passage], english_set: dict[str, Any]
+    hashed_index: Path, english_set: dict[str, Any]  # noqa: F811  (the fixture)
 ) -> None:
-    settings = IndexSettings(model="hashed-trigrams", progress=False)
-    build_index(english_passages, tmp_path / "index", settings, encoder=HashingEncoder())
-    searcher = Searcher.open(tmp_path / "index", settings, encoder=HashingEncoder())
+    searcher = Searcher.open(hashed_index, HASHED, encoder=HashingEncoder())
     pool = searcher._encodes
     for question in [q["q"] for q in english_set["questions"][:5]]:
         staged = staged_search(searcher, question)

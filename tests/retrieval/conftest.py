@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 
 from corpus.model import Citation, Passage
+from retrieval.build import build_index
 from retrieval.config import IndexSettings
 
 DATA = Path(__file__).parent / "data"
@@ -38,6 +40,31 @@ class CountingEncoder:
         self.calls += 1
         self.texts.extend(sentences)
         return self.model.encode(sentences, **kwargs)
+
+
+class HashingEncoder:
+    """A small real encoder: hashed character trigrams, the same row for a text whatever batch it is in."""
+
+    def __init__(self, dim: int = 64) -> None:
+        self.dim = dim
+
+    def encode(self, sentences: list[str], **kwargs: Any) -> np.ndarray:
+        out = np.zeros((len(sentences), self.dim), dtype=np.float32)
+        for i, text in enumerate(sentences):
+            text = f"  {text.lower()} "
+            for j in range(len(text) - 2):
+                out[i, hashlib.blake2b(text[j : j + 3].encode(), digest_size=4).digest()[0] % self.dim] += 1.0
+        return out
+
+
+HASHED = IndexSettings(model="hashed-trigrams", progress=False)  # settings for HashingEncoder's indexes
+
+
+@pytest.fixture()
+def hashed_index(tmp_path: Path, english_passages: list[Passage]) -> Path:
+    """The English test set indexed with HashingEncoder: a dense index that builds in a moment, no model file."""
+    build_index(english_passages, tmp_path / "index", HASHED, encoder=HashingEncoder())
+    return tmp_path / "index"
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from collections.abc import Callable
@@ -13,29 +12,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from corpus.model import Passage
 from retrieval.batcher import EncodeBatcher
-from retrieval.build import build_index
 from retrieval.config import IndexSettings
 from retrieval.encoder import encode
 from retrieval.search import Searcher
+from tests.retrieval.conftest import HASHED, HashingEncoder
 
 NEVER_S = 60.0  # a window no test may wait out: a test that did would take a minute, not fail on a timing
-
-
-class HashingEncoder:
-    """A small real encoder: hashed character trigrams, the same row for a text whatever batch it is in."""
-
-    def __init__(self, dim: int = 64) -> None:
-        self.dim = dim
-
-    def encode(self, sentences: list[str], **kwargs: Any) -> np.ndarray:
-        out = np.zeros((len(sentences), self.dim), dtype=np.float32)
-        for i, text in enumerate(sentences):
-            text = f"  {text.lower()} "
-            for j in range(len(text) - 2):
-                out[i, hashlib.blake2b(text[j : j + 3].encode(), digest_size=4).digest()[0] % self.dim] += 1.0
-        return out
 
 
 class GatedEncoder:
@@ -162,15 +145,13 @@ def _ids(searcher: Searcher, question: str) -> list[int]:
 
 
 def test_concurrent_searches_answer_exactly_like_sequential_ones_with_fewer_encodes(
-    tmp_path: Path, english_passages: list[Passage], english_set: dict[str, Any]
+    hashed_index: Path, english_set: dict[str, Any]
 ) -> None:
-    settings = IndexSettings(model="hashed-trigrams", progress=False)
-    build_index(english_passages, tmp_path / "index", settings, encoder=HashingEncoder())
     questions = [q["q"] for q in english_set["questions"]][:12]
-    sequential = Searcher.open(tmp_path / "index", settings, encoder=HashingEncoder())
+    sequential = Searcher.open(hashed_index, HASHED, encoder=HashingEncoder())
     expected = {q: sequential.search(q) for q in questions}
     encoder = GatedEncoder(HashingEncoder())
-    searcher = Searcher.open(tmp_path / "index", settings, encoder=encoder)
+    searcher = Searcher.open(hashed_index, HASHED, encoder=encoder)
     assert searcher.info.dense_enabled
     results, _ = _concurrently(searcher.search, questions[0], questions[1:], encoder, searcher._batcher)  # type: ignore[arg-type]
     assert results == expected
@@ -191,11 +172,9 @@ def test_concurrent_rankings_with_the_real_model_match_sequential_ones(
 
 
 def test_many_threads_at_once_without_a_gate_agree_with_sequential_searches(
-    tmp_path: Path, english_passages: list[Passage], english_set: dict[str, Any]
+    hashed_index: Path, english_set: dict[str, Any]
 ) -> None:
-    settings = IndexSettings(model="hashed-trigrams", progress=False)
-    build_index(english_passages, tmp_path / "index", settings, encoder=HashingEncoder())
-    searcher = Searcher.open(tmp_path / "index", settings, encoder=HashingEncoder())
+    searcher = Searcher.open(hashed_index, HASHED, encoder=HashingEncoder())
     questions = [q["q"] for q in english_set["questions"]] * 3
     expected = [searcher.search(q) for q in questions]
     with ThreadPoolExecutor(max_workers=16) as pool:
@@ -206,12 +185,10 @@ def test_many_threads_at_once_without_a_gate_agree_with_sequential_searches(
 
 
 def test_the_question_is_encoded_while_the_lexical_half_ranks_it(
-    tmp_path: Path, english_passages: list[Passage], english_set: dict[str, Any]
+    hashed_index: Path, english_set: dict[str, Any]
 ) -> None:
-    settings = IndexSettings(model="hashed-trigrams", progress=False)
-    build_index(english_passages, tmp_path / "index", settings, encoder=HashingEncoder())
     encoder = GatedEncoder(HashingEncoder())
-    searcher = Searcher.open(tmp_path / "index", settings, encoder=encoder)
+    searcher = Searcher.open(hashed_index, HASHED, encoder=encoder)
     scores = searcher._lexical.scores
     seen_encoding: list[bool] = []
 
@@ -227,17 +204,15 @@ def test_the_question_is_encoded_while_the_lexical_half_ranks_it(
     assert seen_encoding == [True]
     assert answer.hits
     del searcher._lexical.scores
-    assert answer == Searcher.open(tmp_path / "index", settings, encoder=HashingEncoder()).search(question)
+    assert answer == Searcher.open(hashed_index, HASHED, encoder=HashingEncoder()).search(question)
 
 
 def test_an_encoder_error_at_question_time_reaches_the_caller(
-    tmp_path: Path, english_passages: list[Passage], english_set: dict[str, Any]
+    hashed_index: Path, english_set: dict[str, Any]
 ) -> None:
-    settings = IndexSettings(model="hashed-trigrams", progress=False)
-    build_index(english_passages, tmp_path / "index", settings, encoder=HashingEncoder())
     encoder = GatedEncoder(HashingEncoder(), fail_on_call=1)
     encoder.gate.set()
-    searcher = Searcher.open(tmp_path / "index", settings, encoder=encoder)
+    searcher = Searcher.open(hashed_index, HASHED, encoder=encoder)
     question = english_set["questions"][0]["q"]
     with pytest.raises(RuntimeError, match="injected"):
         searcher.search(question)

@@ -17,8 +17,7 @@ from retrieval.build import build_index
 from retrieval.config import IndexSettings
 from retrieval.errors import IndexCorruptError
 from retrieval.search import Searcher
-from tests.retrieval.conftest import DATA, make_passage
-from tests.retrieval.test_batcher import HashingEncoder
+from tests.retrieval.conftest import DATA, HASHED, HashingEncoder, make_passage
 
 QUESTIONS = [json.loads(line)["q"] for line in (DATA / "sample_questions.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -75,16 +74,14 @@ def test_on_demand_reads_answer_like_passages_held_in_memory(sample_index: Path)
 
 
 def test_on_demand_reads_answer_like_passages_held_in_memory_with_dense_fusion(
-    tmp_path: Path, english_passages: list[Passage], english_set: dict[str, Any]
+    hashed_index: Path, english_set: dict[str, Any]
 ) -> None:
     # With the dense ranking fused in, some quoted rows are not among the lexical candidates whose text
     # _refine fetched: rank() fetches those separately.
-    settings = IndexSettings(model="hashed-trigrams", progress=False)
-    build_index(english_passages, tmp_path / "index", settings, encoder=HashingEncoder())
-    searcher = Searcher.open(tmp_path / "index", settings, encoder=HashingEncoder())
+    searcher = Searcher.open(hashed_index, HASHED, encoder=HashingEncoder())
     assert searcher.info.dense_enabled
     questions = [q["q"] for q in english_set["questions"]]
-    twin = _in_memory(searcher, tmp_path / "index")
+    twin = _in_memory(searcher, hashed_index)
     assert any(r.lexical_rank is None for q in questions for r in searcher.rank(q, n=10))
     assert _everything(searcher, questions) == _everything(twin, questions)
 

@@ -7,7 +7,17 @@ from hypothesis import strategies as st
 
 from retrieval.highlight import surface_terms
 from retrieval.lexical import term_kind
-from retrieval.text import JIEBA_PREFIX, _fold_char, fold_aligned, fold_script, fold_width_case, iter_tokens, lexical_terms, query_terms, tokenize
+from retrieval.text import (
+    JIEBA_PREFIX,
+    _fold_char,
+    fold_aligned,
+    fold_script,
+    fold_width_case,
+    iter_tokens,
+    lexical_terms,
+    query_terms,
+    tokenize,
+)
 
 
 def test_fold_makes_traditional_simplified_full_width_half_and_latin_lower() -> None:
