@@ -7,8 +7,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import get_args
 
-from retrieval.config import DEFAULT_MODEL, IndexSettings
+from retrieval.config import DEFAULT_MODEL, EncoderBackend, IndexSettings, VectorIndexKind
 
 
 DEFAULT_BOT_API_URL = "https://api.telegram.org/bot"
@@ -32,7 +33,7 @@ class Settings:
     index_dir: Path  # QUOTEBOT_INDEX
     docs_dir: Path  # QUOTEBOT_DOCS: where staff uploads are kept and re-indexed from
     db_path: Path  # QUOTEBOT_DB
-    index: IndexSettings = field(default_factory=IndexSettings)  # QUOTEBOT_MODEL, QUOTEBOT_VECTOR_INDEX, QUOTEBOT_THREADS
+    index: IndexSettings = field(default_factory=IndexSettings)  # QUOTEBOT_MODEL, QUOTEBOT_VECTOR_INDEX, QUOTEBOT_THREADS, QUOTEBOT_ENCODER_BACKEND
     telegram_token: str | None = field(default=None, repr=False)  # TELEGRAM_BOT_TOKEN
     telegram_api_url: str = DEFAULT_BOT_API_URL  # QUOTEBOT_TELEGRAM_API_URL
     telegram_file_url: str | None = None  # QUOTEBOT_TELEGRAM_FILE_URL (default derived from the API url)
@@ -57,8 +58,10 @@ class Settings:
         index = IndexSettings(
             model=model or DEFAULT_MODEL,
             model_explicit=bool(model),
-            vector_index=_choice(env, "QUOTEBOT_VECTOR_INDEX", ("auto", "flat", "hnsw", "ivf"), "auto"),  # type: ignore[arg-type]
+            vector_index=_choice(env, "QUOTEBOT_VECTOR_INDEX", get_args(VectorIndexKind), "auto"),  # type: ignore[arg-type]
             threads=_int(env, "QUOTEBOT_THREADS", 0) or None,  # 0 or unset: chosen from the number of cores
+            encoder_backend=_choice(env, "QUOTEBOT_ENCODER_BACKEND", get_args(EncoderBackend), "auto"),  # type: ignore[arg-type]
+            model_cache=home / "models",
         )
         return cls(
             home=home,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 DEFAULT_MODEL = "BAAI/bge-small-zh-v1.5"
 NO_MODEL = "none"
 
 VectorIndexKind = Literal["auto", "flat", "hnsw", "ivf"]
+EncoderBackend = Literal["auto", "onnx", "torch"]  # "auto": ONNX Runtime where it runs the model faithfully, else PyTorch
 
 
 @dataclass(frozen=True)
@@ -22,4 +24,6 @@ class IndexSettings:
     batch_size: int = 64
     max_question_chars: int = 2000
     progress: bool = True
-    threads: int | None = None  # torch and FAISS threads; None: 1 on a machine with at most 2 cores, else theirs
+    threads: int | None = None  # encoder and FAISS threads; None: 1 on a machine with at most 2 cores, else theirs
+    encoder_backend: EncoderBackend = "auto"
+    model_cache: Path | None = None  # where ONNX exports of models are kept; None: exported anew in each process

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from retrieval.config import DEFAULT_MODEL, NO_MODEL, IndexSettings
-from retrieval.errors import ModelLoadError
+from retrieval.errors import ModelLoadError, OnnxUnavailable, first_line
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def load_encoder(
     def loader_with_threads(source: str, *, local_files_only: bool) -> Encoder:
         encoder = loader(source, local_files_only=local_files_only)
         use_threads(settings.threads)  # after a successful load only: a lexical fallback need not import torch
-        return encoder
+        return accelerate(encoder, settings)
 
     if name.strip().lower() == NO_MODEL:
         return EncoderChoice(None, None, "dense retrieval turned off (model 'none')")
@@ -114,18 +114,18 @@ def load_encoder(
         try:
             return EncoderChoice(loader_with_threads(str(path), local_files_only=True), str(path), f"encoder loaded from {path}")
         except Exception as err:  # noqa: BLE001 - any failure inside the model library
-            raise ModelLoadError(f"cannot load the sentence encoder at {path}: {_first_line(err)}") from err
+            raise ModelLoadError(f"cannot load the sentence encoder at {path}: {first_line(err)}") from err
     reason = "it is not in the local model cache and the model hub cannot be reached"
     if cached(name):
         try:
             return EncoderChoice(loader_with_threads(name, local_files_only=True), name, f"encoder {name} loaded from the local cache")
         except Exception as err:  # noqa: BLE001
-            reason = f"the cached copy could not be loaded ({_first_line(err)})"
+            reason = f"the cached copy could not be loaded ({first_line(err)})"
     elif probe():
         try:
             return EncoderChoice(loader_with_threads(name, local_files_only=False), name, f"encoder {name} downloaded")
         except Exception as err:  # noqa: BLE001
-            reason = f"it could not be downloaded ({_first_line(err)})"
+            reason = f"it could not be downloaded ({first_line(err)})"
     if settings.model_explicit or name != DEFAULT_MODEL:
         raise ModelLoadError(f"cannot load the sentence encoder {name!r}: {reason}")
     note = (
@@ -134,6 +134,29 @@ def load_encoder(
     )
     log.warning(note)
     return EncoderChoice(None, None, note)
+
+
+def accelerate(encoder: Encoder, settings: IndexSettings) -> Encoder:
+    """The encoder run by ONNX Runtime where the settings allow it and the export gives the model's own vectors.
+
+    Only a real SentenceTransformer is exported (tests hand in small encoders of their own). With backend "auto"
+    a model that cannot be exported keeps PyTorch, with a warning; with "onnx" that is an error.
+    """
+    if settings.encoder_backend == "torch":
+        return encoder
+    from sentence_transformers import SentenceTransformer
+
+    if not isinstance(encoder, SentenceTransformer):
+        return encoder
+    from retrieval.onnx_encoder import from_sentence_transformer
+
+    try:
+        return from_sentence_transformer(encoder, cache_dir=settings.model_cache, threads=thread_count(settings.threads, _cores()))
+    except OnnxUnavailable as err:
+        if settings.encoder_backend == "onnx":
+            raise ModelLoadError(f"cannot run the encoder with ONNX Runtime: {err} (QUOTEBOT_ENCODER_BACKEND=onnx)") from err
+        log.warning("the encoder runs on PyTorch, not ONNX Runtime: %s", err)
+        return encoder
 
 
 def thread_count(setting: int | None, cores: int) -> int | None:
@@ -149,7 +172,7 @@ def thread_count(setting: int | None, cores: int) -> int | None:
 
 def use_threads(setting: int | None) -> None:
     """Set the intra-op threads of torch and FAISS (process-wide) as ``thread_count`` decides."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cores = _cores()
     n = thread_count(setting, cores)
     if n is None:
         return
@@ -161,9 +184,8 @@ def use_threads(setting: int | None) -> None:
     log.debug("torch and FAISS use %d thread(s) (%d cores)", n, cores)
 
 
-def _first_line(err: BaseException) -> str:
-    text = str(err).strip().splitlines()
-    return f"{err.__class__.__name__}: {text[0]}" if text else err.__class__.__name__
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def unknown_rate(encoder: Encoder, texts: Sequence[str]) -> float | None:

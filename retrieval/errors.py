@@ -3,6 +3,7 @@
     RetrievalError
      ├── EmptyCorpusError          nothing to index
      ├── ModelLoadError            an explicitly chosen encoder cannot be loaded
+     ├── OnnxUnavailable           the encoder cannot run on ONNX Runtime (PyTorch runs it instead, unless told not to)
      └── IndexOpenError            an index directory cannot be used (the message names it and what to run)
           ├── IndexMissingError    no index there (or it was never finished)
           ├── IndexCorruptError    files missing, truncated or unreadable
@@ -25,6 +26,10 @@ class EmptyCorpusError(RetrievalError):
 
 class ModelLoadError(RetrievalError):
     """The encoder that was asked for cannot be loaded."""
+
+
+class OnnxUnavailable(RetrievalError):
+    """The model cannot be run by ONNX Runtime here (a missing package, an unsupported module, a failed export)."""
 
 
 class IndexOpenError(RetrievalError):
@@ -51,3 +56,9 @@ class IndexVersionError(IndexOpenError):
 
 class IndexModelError(IndexOpenError):
     """The index was built with another encoder than the settings ask for."""
+
+
+def first_line(err: BaseException) -> str:
+    """An exception as its class and the first line of its message, for a one-line report."""
+    text = str(err).strip().splitlines()
+    return f"{err.__class__.__name__}: {text[0]}" if text else err.__class__.__name__
