@@ -61,7 +61,7 @@ def _clocked(searcher: Any, seconds: dict[str, float], clock: Callable[[], float
     saved = {name: getattr(module, name) for name in _MODULE_STAGES if hasattr(module, name)}
     for name, function in saved.items():
         setattr(module, name, wrap(_MODULE_STAGES[name], function))
-    searcher._lexical.scores = wrap("bm25", type(searcher._lexical).scores.__get__(searcher._lexical))
+    searcher._lexical.top = wrap("bm25", type(searcher._lexical).top.__get__(searcher._lexical))
     searcher._refine = wrap("refine", type(searcher)._refine.__get__(searcher))
     encodes = searcher._encodes
     searcher._encodes = _WaitClock(encodes, wrap)
@@ -70,7 +70,7 @@ def _clocked(searcher: Any, seconds: dict[str, float], clock: Callable[[], float
     finally:
         for name, function in saved.items():
             setattr(module, name, function)
-        del searcher._lexical.scores, searcher._refine
+        del searcher._lexical.top, searcher._refine
         searcher._encodes = encodes
 
 

@@ -152,9 +152,8 @@ class Searcher:
             encoding = self._encodes.submit(self._batcher.encode, query_text(self._manifest.model, question))
         folded = fold_script(question)
         units = content_units(folded, self._lexical.idf, self._lexical.max_idf)
-        scores = self._lexical.scores(query_terms(folded))
-        top = _top(scores, CANDIDATES)
-        lexical, covered = self._refine(top, scores, units)
+        rows, scores = self._lexical.top(query_terms(folded), CANDIDATES)
+        lexical, covered = self._refine(list(zip(rows.tolist(), scores.tolist(), strict=True)), units)
         dense: list[tuple[int, float]] = []
         if encoding is not None:
             dense = search_vectors(self._vectors, encoding.result(), CANDIDATES)
@@ -173,21 +172,22 @@ class Searcher:
             for row, score in fused[:n]
         ]
 
-    def _refine(self, top: list[int], scores: np.ndarray, units: tuple[Unit, ...]) -> tuple[list[tuple[int, float]], dict[int, Coverage]]:
-        """Lexical ranking: BM25 relative to the best, plus the share of the question the best sentence covers.
+    def _refine(self, top: list[tuple[int, float]], units: tuple[Unit, ...]) -> tuple[list[tuple[int, float]], dict[int, Coverage]]:
+        """Lexical ranking of the BM25 top (row, score), best first: BM25 relative to the best, plus the share of
+        the question the best sentence covers.
 
         Returns the ranking and the coverage of the passages it computed it for.
         """
-        best = float(scores[top[0]]) if top else 0.0
+        best = top[0][1] if top else 0.0
         covered: dict[int, Coverage] = {}
         refined = []
-        texts = self._passages.folded(top[:REFINE])
-        for i, row in enumerate(top):
+        texts = self._passages.folded(row for row, _ in top[:REFINE])
+        for i, (row, score) in enumerate(top):
             bonus = 0.0
             if i < REFINE:
                 covered[row] = coverage(units, texts[row])
                 bonus = SENTENCE_WEIGHT * covered[row].sentence_share
-            refined.append((row, float(scores[row]) / best + bonus))
+            refined.append((row, score / best + bonus))
         refined.sort(key=lambda pair: -pair[1])
         return refined, covered
 
@@ -234,16 +234,6 @@ def _standard_scores(dense: list[tuple[int, float]]) -> dict[int, float]:
         return {}
     mean = float(sims.mean())
     return {row: (sim - mean) / spread for row, sim in dense}
-
-
-def _top(scores: np.ndarray, n: int) -> list[int]:
-    """Rows of the n highest positive scores, best first."""
-    n = min(n, scores.shape[0])
-    if n == 0:
-        return []
-    rows = np.argpartition(-scores, n - 1)[:n]
-    rows = rows[np.argsort(-scores[rows], kind="stable")]
-    return [int(r) for r in rows if scores[r] > 0]
 
 
 def _confidence(item: Ranked) -> float:

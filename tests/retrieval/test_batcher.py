@@ -189,21 +189,21 @@ def test_the_question_is_encoded_while_the_lexical_half_ranks_it(
 ) -> None:
     encoder = GatedEncoder(HashingEncoder())
     searcher = Searcher.open(hashed_index, HASHED, encoder=encoder)
-    scores = searcher._lexical.scores
+    top = searcher._lexical.top
     seen_encoding: list[bool] = []
 
-    def lexical_scores(terms: Any) -> Any:
+    def lexical_top(terms: Any, n: int) -> Any:
         # Runs only while the encode is under way: the encode waits at the gate, BM25 opens it.
         seen_encoding.append(encoder.entered.wait(NEVER_S))
         encoder.gate.set()
-        return scores(terms)
+        return top(terms, n)
 
-    searcher._lexical.scores = lexical_scores  # type: ignore[method-assign]
+    searcher._lexical.top = lexical_top  # type: ignore[method-assign]
     question = english_set["questions"][0]["q"]
     answer = searcher.search(question)
     assert seen_encoding == [True]
     assert answer.hits
-    del searcher._lexical.scores
+    del searcher._lexical.top
     assert answer == Searcher.open(hashed_index, HASHED, encoder=HashingEncoder()).search(question)
 
 
