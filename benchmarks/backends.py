@@ -1,4 +1,5 @@
-"""Encoder back-ends side by side: PyTorch fp32 and dynamic int8, ONNX Runtime fp32 and int8, OpenVINO fp32.
+"""Encoder back-ends side by side: PyTorch fp32 and dynamic int8, ONNX Runtime fp32 and int8, OpenVINO fp32, and
+quotebot's own ONNX Runtime encoder (retrieval/onnx_encoder.py, the product's default).
 
 One model (a local sentence-transformers directory), every back-end loaded in the same process and measured
 interleaved (the order rotates from one question or batch to the next), each on ``--threads`` threads:
@@ -11,9 +12,10 @@ interleaved (the order rotates from one question or batch to the next), each on 
 
     python -m benchmarks.backends --model PATH [--questions 200] [--passages 256]
 
-ONNX and OpenVINO need ``optimum`` (``sentence-transformers[onnx]`` / ``[openvino]``), which does not install
-beside transformers 5: run this from a separate environment (recipe in benchmarks/README.md); where a back-end
-cannot be loaded it is listed with the reason and the rest are measured.
+ONNX and OpenVINO through sentence-transformers need ``optimum`` (``sentence-transformers[onnx]`` / ``[openvino]``),
+which does not install beside transformers 5: run this from a separate environment (recipe in benchmarks/README.md)
+for those; ``quotebot-onnx`` needs only what quotebot installs. Where a back-end cannot be loaded it is listed with
+the reason and the rest are measured.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import numpy as np
 from benchmarks.measure import machine, percentiles
 
 ENGLISH_SET = Path(__file__).resolve().parents[1] / "tests" / "retrieval" / "data" / "english_city.json"
-BACKENDS = ("torch-fp32", "torch-int8", "onnx-fp32", "onnx-int8", "openvino-fp32")
+BACKENDS = ("torch-fp32", "torch-int8", "onnx-fp32", "onnx-int8", "openvino-fp32", "quotebot-onnx")
 BATCH = 64
 WARM = 5
 
@@ -132,13 +134,22 @@ def _load_openvino_fp32(model: Path, work: Path, threads: int) -> tuple[Any, str
     return encoder, "OpenVINO, float32 (exported by optimum-intel)"
 
 
+def _load_quotebot_onnx(model: Path, work: Path, threads: int) -> tuple[Any, str]:
+    from retrieval.onnx_encoder import from_sentence_transformer
+
+    fp32, _ = _load_torch_fp32(model, work, threads)
+    encoder = from_sentence_transformer(fp32, cache_dir=work / "quotebot-models", threads=threads)
+    return encoder, "ONNX Runtime, float32, exported by quotebot (torch.onnx, no optimum): QUOTEBOT_ENCODER_BACKEND=auto|onnx"
+
+
 LOADERS: dict[str, Callable[[Path, Path, int], tuple[Any, str]]] = {
     "torch-fp32": _load_torch_fp32, "torch-int8": _load_torch_int8, "onnx-fp32": _load_onnx_fp32,
-    "onnx-int8": _load_onnx_int8, "openvino-fp32": _load_openvino_fp32,
+    "onnx-int8": _load_onnx_int8, "openvino-fp32": _load_openvino_fp32, "quotebot-onnx": _load_quotebot_onnx,
 }
 NEEDS = {"onnx-fp32": ("onnxruntime", "optimum.onnxruntime"), "onnx-int8": ("onnxruntime", "optimum.onnxruntime"),
-         "openvino-fp32": ("openvino", "optimum.intel")}
-INSTALL = {"onnx-fp32": "sentence-transformers[onnx]", "onnx-int8": "sentence-transformers[onnx]", "openvino-fp32": "sentence-transformers[openvino]"}
+         "openvino-fp32": ("openvino", "optimum.intel"), "quotebot-onnx": ("onnxruntime", "onnxscript")}
+INSTALL = {"onnx-fp32": "sentence-transformers[onnx]", "onnx-int8": "sentence-transformers[onnx]", "openvino-fp32": "sentence-transformers[openvino]",
+           "quotebot-onnx": "-e ."}
 
 
 def load_backend(name: str, model: Path, work: Path, threads: int) -> Backend:
@@ -151,7 +162,8 @@ def load_backend(name: str, model: Path, work: Path, threads: int) -> Backend:
         except ImportError:
             found = False
         if not found:
-            return Backend(name, None, f"skipped: {module} is not installed (`pip install '{INSTALL[name]}'` in a separate environment)")
+            where = "" if name.startswith("quotebot") else " in a separate environment"
+            return Backend(name, None, f"skipped: {module} is not installed (`pip install '{INSTALL[name]}'`{where})")
     t = time.perf_counter()
     try:
         encoder, note = LOADERS[name](model, work, threads)

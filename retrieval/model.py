@@ -56,6 +56,7 @@ class IndexInfo:
     index_dir: str
     dense_note: str = ""  # why dense retrieval is on or off
     vector_index: str | None = None
+    encoder_backend: str | None = None  # what encodes questions: "onnx" (ONNX Runtime) or "torch"; None when lexical-only
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from retrieval.batcher import MAX_BATCH, EncodeBatcher
 from retrieval.build import LEXICAL_SCHEME
 from retrieval.config import NO_MODEL, IndexSettings
 from retrieval.decline import ANSWER_THRESHOLD, confidence, dense_confidence, screen
-from retrieval.encoder import Encoder, encode, load_encoder, query_text
+from retrieval.encoder import Encoder, encode, for_questions, load_encoder, query_text
 from retrieval.errors import IndexCorruptError, IndexMissingError, IndexModelError, IndexVersionError, RetrievalError
 from retrieval.evidence import Coverage, Unit, content_units, coverage
 from retrieval.fusion import DEFAULT_WEIGHTS, FusionWeights, fuse, weights_for_evidence
@@ -123,7 +123,7 @@ class Searcher:
         return IndexInfo(
             documents=m.documents, passages=m.passages, newest_date=m.newest_date, model=m.model if self._vectors is not None else None,
             dense_enabled=self._vectors is not None, built_at=m.built_at, index_dir=str(self._index_dir), dense_note=m.dense_note,
-            vector_index=m.vector_index,
+            vector_index=m.vector_index, encoder_backend=None if self._vectors is None else getattr(self._encoder, "backend", None),
         )
 
     def passage(self, passage_id: str) -> Passage | None:
@@ -254,7 +254,7 @@ def _query_encoder(manifest: store.Manifest, settings: IndexSettings) -> Encoder
     assert manifest.model is not None
     try:
         choice = load_encoder(replace(settings, model=manifest.model, model_explicit=True))
+        return None if choice.encoder is None else for_questions(choice.encoder, settings)
     except RetrievalError as err:
         log.warning("dense retrieval is off for this session: %s; answers use lexical matching only", err)
         return None
-    return choice.encoder

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from retrieval.config import IndexSettings
-from retrieval.encoder import load_encoder
+from retrieval.encoder import for_questions, load_encoder
 from retrieval.errors import ModelLoadError, OnnxUnavailable
 from retrieval.onnx_encoder import AGREEMENT, OnnxEncoder, _agreement, export_key, from_sentence_transformer
 from retrieval.search import Searcher
@@ -91,23 +91,24 @@ def test_a_model_it_cannot_run_keeps_pytorch_with_auto_and_fails_with_onnx(minil
     with pytest.raises(OnnxUnavailable, match="neither mean nor CLS"):
         from_sentence_transformer(model, cache_dir=None, threads=1)
 
-    def loader(name: str, *, local_files_only: bool) -> Any:
-        return model
-
     settings = IndexSettings(model="some/max-pooled-model", model_explicit=True)
     with caplog.at_level(logging.WARNING, logger="retrieval.encoder"):
-        choice = load_encoder(settings, cached=lambda name: True, loader=loader)
-    assert choice.encoder is model and "runs on PyTorch" in caplog.text
+        assert for_questions(model, settings) is model
+    assert "runs on PyTorch" in caplog.text
     with pytest.raises(ModelLoadError, match="QUOTEBOT_ENCODER_BACKEND=onnx"):
-        load_encoder(replace(settings, encoder_backend="onnx"), cached=lambda name: True, loader=loader)
+        for_questions(model, replace(settings, encoder_backend="onnx"))
 
 
-def test_load_encoder_picks_onnx_by_default_and_torch_when_told(minilm_path: Path, model_cache: Path, onnx_minilm: OnnxEncoder) -> None:
-    settings = IndexSettings(model=str(minilm_path), model_explicit=True, model_cache=model_cache)
-    assert isinstance(load_encoder(settings).encoder, OnnxEncoder)
+def test_questions_go_to_onnx_by_default_and_builds_keep_pytorch(
+    english_index: Path, minilm_path: Path, model_cache: Path, onnx_minilm: OnnxEncoder
+) -> None:
     from sentence_transformers import SentenceTransformer
 
-    assert isinstance(load_encoder(replace(settings, encoder_backend="torch")).encoder, SentenceTransformer)
+    settings = IndexSettings(model=str(minilm_path), model_explicit=True, model_cache=model_cache)
+    assert isinstance(load_encoder(settings).encoder, SentenceTransformer)  # what a build loads
+    assert Searcher.open(english_index, settings).info.encoder_backend == "onnx"
+    assert Searcher.open(english_index, replace(settings, encoder_backend="torch")).info.encoder_backend == "torch"
+    assert Searcher.open(english_index, replace(settings, model="none")).info.encoder_backend is None
 
 
 def test_searches_answer_the_same_on_either_backend(
