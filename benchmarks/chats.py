@@ -94,7 +94,7 @@ def _flood_limit(on: bool) -> Iterator[None]:
 
 
 def phase_chats(opts: Any) -> dict[str, Any]:
-    from benchmarks.worker import index_settings, load_model
+    from benchmarks.worker import index_settings, load_model, question_encoder
     from bot.settings import Settings
     from retrieval.search import Searcher
     from tests.bot.telegram_support import BotRunner
@@ -102,7 +102,7 @@ def phase_chats(opts: Any) -> dict[str, Any]:
 
     corpus = make_corpus(read_paragraphs(Path(opts.eval_dir)), opts.size, seed=opts.seed)
     questions = [q.text for q in corpus.questions if q.gold is not None]
-    encoder = load_model(opts) if opts.dense else None
+    encoder = question_encoder(opts, load_model(opts)) if opts.dense else None
     index = index_settings(opts)
     out: dict[str, Any] = {"runs": []}
     with tempfile.TemporaryDirectory(prefix="quotebot-chats-") as home_name, FakeBotApi() as fake:

@@ -22,12 +22,13 @@ def percentiles(seconds: Sequence[float]) -> dict[str, float]:
 
 
 def memory_mib() -> dict[str, float]:
-    """This process's resident memory now (VmRSS) and at its peak so far (VmHWM), in MiB (Linux)."""
+    """This process's resident memory now (VmRSS: RssAnon + RssFile + RssShmem) and at its peak so far (VmHWM),
+    in MiB (Linux). RssFile is mapped files' pages (the BM25 matrix), which the kernel may drop; RssAnon it may not."""
     out: dict[str, float] = {}
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
             key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
+            if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
                 out[key] = int(value.split()[0]) / 1024.0
     except OSError:
         pass

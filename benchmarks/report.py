@@ -27,14 +27,23 @@ def _serve(title: str, s: dict[str, Any]) -> list[str]:
     lines += [_row(stage, s["stages"].get(stage)) for stage in STAGES if stage in s["stages"]]
     lines += [_row("sum of stages on the critical path (all but encode)", s["staged_total"]), _row("**whole** (Searcher.search + format_answer)", s["whole"])]
     if s.get("floor"):
-        lines.append(_row("floor: one raw `model.encode([q])`", s["floor"]))
+        lines.append(_row(f"floor: one raw `encode([q])` of the question encoder ({s.get('encoder_backend') or 'torch'})", s["floor"]))
+    if s.get("floor_torch"):
+        lines.append(_row("the same model on PyTorch, one raw `encode([q])`", s["floor_torch"]))
     lines.append("")
     if s.get("floor"):
         lines.append(f"Whole / floor: {s['whole_over_floor_p50']:.2f}× at p50, {s['whole_over_floor_p95']:.2f}× at p95 (target ≤ 1.5×).")
+    if s.get("floor_torch"):
+        lines.append(f"Whole / the PyTorch encode: {s['whole']['p50'] / s['floor_torch']['p50']:.2f}× at p50, "
+                     f"{s['whole']['p95'] / s['floor_torch']['p95']:.2f}× at p95.")
     lines.append(f"Staged path vs Searcher.search: {s['mismatches']} of {s['questions']} answers differ (0 means the stage "
                  f"timings follow the real code). Answered {s['answered']}/{s['questions']}; real questions whose gold paragraph is "
                  f"quoted first: {s['quoted_gold_first']}/{s['gold_questions']}. Searcher.open {s['open_s']:.1f} s; "
                  f"RSS after open {s['rss_after_open_mib']:.0f} MiB, peak while serving {s['serve_peak_mib']:.0f} MiB.")
+    memory = s.get("memory_after_questions_mib")
+    if memory and "RssAnon" in memory:
+        lines.append(f"Memory after the questions: VmRSS {memory['VmRSS']:.0f} MiB = {memory['RssAnon']:.0f} MiB anonymous + "
+                     f"{memory['RssFile']:.0f} MiB of mapped files (the BM25 matrix, libraries).")
     if s.get("microbatch"):
         m = s["microbatch"]
         lines.append(f"Micro-batching: encoding {m['batch']} questions one per call costs {m['one_ms']:.1f} ms each, in one call "
@@ -65,6 +74,18 @@ def _build(title: str, b: dict[str, Any]) -> list[str]:
         lines.append(f"- rebuild after adding 1% ({b['rebuild_embedded']:,} passages encoded, {b['rebuild_reused']:,} from the cache): "
                      f"{b['rebuild_s']:.1f} s, {b['rebuild_ratio']:.1f}× faster than cold (target ≥ 20×)")
     return lines + [""]
+
+
+def _memory(title: str, m: dict[str, Any]) -> list[str]:
+    def line(label: str, mib: dict[str, float]) -> str:
+        return f"| {label} | {mib.get('VmRSS', 0):.0f} | {mib.get('RssAnon', 0):.0f} | {mib.get('RssFile', 0):.0f} |"
+
+    return [f"**{title}**: a Searcher opened as the bot opens it (questions encoded by {m.get('encoder_backend') or 'nothing: lexical only'}; "
+            f"index `{m.get('vector_index') or 'lexical only'}`), {m['questions']} questions searched and formatted, nothing else in the process", "",
+            "| when | VmRSS MiB | anonymous MiB | mapped files MiB |", "| --- | --- | --- | --- |",
+            line("before opening", m["before"]), line(f"after opening ({m['open_s']:.1f} s)", m["after_open"]),
+            line("after the questions", m["after_questions"]), "",
+            f"Peak (VmHWM): {m['after_questions'].get('VmHWM', 0):.0f} MiB.", ""]
 
 
 def _vectors(v: dict[str, Any]) -> list[str]:
@@ -111,8 +132,12 @@ def render(results: dict[str, Any]) -> str:
             lines += _build("Build, lexical + dense", entry["dense_build"])
         if "lexical_serve" in entry:
             lines += _serve("Queries, lexical only", entry["lexical_serve"])
+        if "lexical_memory" in entry:
+            lines += _memory("Serving memory, lexical only", entry["lexical_memory"])
         if "dense_serve" in entry:
             lines += _serve("Queries, lexical + dense", entry["dense_serve"])
+        if "dense_memory" in entry:
+            lines += _memory("Serving memory, lexical + dense", entry["dense_memory"])
         if "vectors" in entry:
             lines += ["#### Exact vs approximate vector search", ""] + _vectors(entry["vectors"])
         if "chats" in entry:

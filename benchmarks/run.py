@@ -68,10 +68,12 @@ def main(sizes: tuple[int, ...], model: str, dense_max_size: int, max_seq_length
         lexical = base
         entry["lexical_build"] = run_phase("build", lexical)
         entry["lexical_serve"] = run_phase("serve", lexical)
+        entry["lexical_memory"] = run_phase("memory", lexical)
         dense = Options(**{**asdict(base), "model": str(model), "latency_size": max(sizes)})
         if model != "none" and size <= dense_max_size:
             entry["dense_build"] = run_phase("build", dense)
             entry["dense_serve"] = run_phase("serve", dense)
+            entry["dense_memory"] = run_phase("memory", dense)
             entry["vectors"] = run_phase("vectors", dense)
         if chats and n == 0:
             entry["chats"] = run_phase("chats", dense if model != "none" and size <= dense_max_size else lexical)

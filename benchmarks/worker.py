@@ -3,8 +3,9 @@
     python -m benchmarks.worker PHASE OPTIONS_JSON RESULT_JSON
 
 Phases: ``build`` (cold build, raw encode rate beside it, rebuild after adding 1%), ``serve`` (per-stage
-latency of warm single-threaded queries, the raw query encode floor, micro-batching), ``vectors`` (exact vs
-approximate vector search). ``benchmarks.run`` starts them and writes the report.
+latency of warm single-threaded queries, the raw query encode floor, micro-batching), ``memory`` (serving memory
+of a Searcher opened as the bot opens it), ``vectors`` (exact vs approximate vector search), ``chats`` (many chats
+at once). ``benchmarks.run`` starts them and writes the report.
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ class Options:
     rebuild: bool = True
     latency_size: int = 0  # vectors phase: also time searches over this many (tiled) vectors
     chats: tuple[int, ...] = (1, 10, 100)
+    backend: str = "auto"  # what encodes questions (QUOTEBOT_ENCODER_BACKEND): auto, onnx or torch; builds use PyTorch
+    # build: instead of encoding, fill the embedding cache with the real vectors of the dense index of this size,
+    # tiled with noise (vector_study.tiled), and reuse the lexical index's term cache of the same size: a dense index
+    # too large to encode here (1M passages: ~4 hours of MiniLM), for serving cost and memory only
+    tiled_from: int = 0
 
     @property
     def dense(self) -> bool:
@@ -58,11 +64,10 @@ def set_threads(n: int) -> None:
 
 
 def load_model(opts: Options) -> Any:
-    """The encoder, loaded by retrieval's own rules, with the sequence cap the options ask for."""
-    from retrieval.config import IndexSettings
+    """The encoder as a build loads it (PyTorch), by retrieval's own rules, with the sequence cap the options ask for."""
     from retrieval.encoder import load_encoder
 
-    encoder = load_encoder(IndexSettings(model=opts.model, model_explicit=True, threads=opts.threads)).encoder
+    encoder = load_encoder(index_settings(opts)).encoder
     if encoder is None:
         raise RuntimeError(f"no encoder could be loaded from {opts.model}")
     if opts.max_seq_length:
@@ -70,11 +75,22 @@ def load_model(opts: Options) -> Any:
     return encoder
 
 
+def question_encoder(opts: Options, model: Any) -> Any:
+    """The encoder a Searcher answers questions with (ONNX Runtime where the backend allows), same sequence cap."""
+    from retrieval.encoder import for_questions
+
+    encoder = for_questions(model, index_settings(opts))
+    if opts.max_seq_length:
+        encoder.max_seq_length = opts.max_seq_length
+    return encoder
+
+
 def index_settings(opts: Options) -> Any:
     from retrieval.config import IndexSettings
 
     return IndexSettings(model=opts.model, model_explicit=True, vector_index=opts.vector_index,  # type: ignore[arg-type]
-                         max_unknown_rate=opts.max_unknown_rate, progress=False, threads=opts.threads)
+                         max_unknown_rate=opts.max_unknown_rate, progress=False, threads=opts.threads,
+                         encoder_backend=opts.backend, model_cache=Path(opts.data_dir) / "models")  # type: ignore[arg-type]
 
 
 def phase_build(opts: Options) -> dict[str, Any]:
@@ -92,6 +108,8 @@ def phase_build(opts: Options) -> dict[str, Any]:
             path.unlink()
     for old in index_dir.parent.glob(f".{index_dir.name}.*"):
         shutil.rmtree(old, ignore_errors=True) if old.is_dir() and not old.is_symlink() else old.unlink()
+    if opts.tiled_from:
+        fill_tiled(opts, [indexed_text(p) for p in corpus.passages])
     before = memory_mib()
     report = build_index(corpus.passages, index_dir, index_settings(opts), encoder=encoder)
     cold_memory = memory_mib()
@@ -102,7 +120,7 @@ def phase_build(opts: Options) -> dict[str, Any]:
         "rss_before_mib": before.get("VmRSS"), "build_peak_mib": cold_memory.get("VmHWM"),
         "index_bytes": tree_bytes(index_dir), "cache_bytes": _size(cache_path(index_dir)), "term_cache_bytes": _size(term_cache_path(index_dir)),
     }
-    if encoder is not None:
+    if encoder is not None and not opts.tiled_from:
         # The raw encode rate of the same encoder on the same texts (a spread sample), right after the build.
         step = max(1, len(corpus.passages) // opts.raw_sample)
         sample = [indexed_text(p) for p in corpus.passages[::step][: opts.raw_sample]]
@@ -121,6 +139,36 @@ def phase_build(opts: Options) -> dict[str, Any]:
     return out
 
 
+def fill_tiled(opts: Options, texts: list[str]) -> None:
+    """The tiled_from option: vectors for every text put in the embedding cache, the term cache copied."""
+    import numpy as np
+
+    from benchmarks.vector_study import tiled
+    from retrieval.cache import EmbeddingCache, cache_path
+    from retrieval.encoder import text_hash
+    from retrieval.term_cache import term_cache_path
+
+    source = Options(**{**asdict(opts), "size": opts.tiled_from})
+    real = EmbeddingCache(cache_path(source.index_dir))
+    try:
+        found = real.get(opts.model, real.hashes(opts.model))
+    finally:
+        real.close()
+    if not found:
+        raise RuntimeError(f"no vectors of {opts.model} in {cache_path(source.index_dir)}: build the dense index of {opts.tiled_from} first")
+    vectors = tiled(np.stack(list(found.values())), len(texts), noise=0.05, seed=opts.seed)
+    cache = EmbeddingCache(cache_path(opts.index_dir))
+    try:
+        for start in range(0, len(texts), 50_000):
+            chunk = texts[start : start + 50_000]
+            cache.put(opts.model, zip((text_hash(t) for t in chunk), vectors[start : start + len(chunk)], strict=True))
+    finally:
+        cache.close()
+    lexical_terms = term_cache_path(Options(**{**asdict(opts), "model": "none"}).index_dir)
+    if lexical_terms.exists():
+        shutil.copyfile(lexical_terms, term_cache_path(opts.index_dir))
+
+
 def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
@@ -132,7 +180,9 @@ def phase_serve(opts: Options) -> dict[str, Any]:
     from retrieval.search import Searcher
 
     questions = serve_questions(opts)
-    encoder = load_model(opts) if opts.dense else None
+    model = load_model(opts) if opts.dense else None
+    encoder = question_encoder(opts, model) if model is not None else None
+    torch_floor = model if encoder is not None and encoder is not model else None  # the PyTorch model beside ONNX Runtime
     started = time.perf_counter()
     searcher = Searcher.open(opts.index_dir, index_settings(opts), encoder=encoder)
     open_s = time.perf_counter() - started
@@ -144,12 +194,17 @@ def phase_serve(opts: Options) -> dict[str, Any]:
     staged_total: list[float] = []
     whole: list[float] = []
     floor: list[float] = []
+    floor_torch: list[float] = []
     mismatches = answered = correct = gold_questions = 0
     for q in questions:
         if encoder is not None:
             t = time.perf_counter()
             encoder.encode([q.text])
             floor.append(time.perf_counter() - t)
+        if torch_floor is not None:
+            t = time.perf_counter()
+            torch_floor.encode([q.text])
+            floor_torch.append(time.perf_counter() - t)
         t = time.perf_counter()
         answer = searcher.search(q.text, k=3)
         format_answer(answer, Script.SIMPLIFIED)
@@ -163,11 +218,14 @@ def phase_serve(opts: Options) -> dict[str, Any]:
         if q.gold is not None:
             gold_questions += 1
             correct += answer.answered and answer.hits[0].passage.doc_id == q.gold
+    after_questions = memory_mib()
     out: dict[str, Any] = {
         "questions": len(questions), "open_s": open_s, "rss_after_open_mib": after_open.get("VmRSS"),
-        "dense": searcher.info.dense_enabled, "vector_index": searcher.info.vector_index,
+        "memory_after_questions_mib": after_questions,
+        "dense": searcher.info.dense_enabled, "vector_index": searcher.info.vector_index, "encoder_backend": searcher.info.encoder_backend,
         "stages": {s: percentiles(v) for s, v in stages.items() if v}, "staged_total": percentiles(staged_total),
         "whole": percentiles(whole), "floor": percentiles(floor) if floor else None,
+        "floor_torch": percentiles(floor_torch) if floor_torch else None,
         "mismatches": mismatches, "answered": answered, "gold_questions": gold_questions, "quoted_gold_first": correct,
     }
     if floor:
@@ -175,7 +233,8 @@ def phase_serve(opts: Options) -> dict[str, Any]:
         out["whole_over_floor_p95"] = out["whole"]["p95"] / out["floor"]["p95"]
         out["microbatch"] = microbatch(encoder, [q.text for q in questions])
         out["overlap"] = overlap_effect(searcher, [q.text for q in questions[:300]])
-        out["threads_effect"] = threads_effect(encoder, [q.text for q in questions[:30]])
+        if torch_floor is None:  # torch's threads apply to the PyTorch encoder only (ONNX Runtime's are fixed at load)
+            out["threads_effect"] = threads_effect(encoder, [q.text for q in questions[:30]])
     out["serve_peak_mib"] = memory_mib().get("VmHWM")
     return out
 
@@ -263,7 +322,27 @@ def threads_effect(encoder: Any, texts: list[str]) -> dict[str, float]:
     return out
 
 
-PHASES = {"build": phase_build, "serve": phase_serve}
+def phase_memory(opts: Options) -> dict[str, Any]:
+    """Serving memory as the bot has it: the Searcher opened by itself (its own encoder: ONNX Runtime where the
+    backend allows, the PyTorch model dropped), ``opts.questions`` questions searched and formatted, nothing else
+    in the process; /proc/self/status before, after opening, and after the questions."""
+    from bot.format import format_answer
+    from bot.language import Script
+    from retrieval.search import Searcher
+
+    questions = serve_questions(opts)
+    before = memory_mib()
+    started = time.perf_counter()
+    searcher = Searcher.open(opts.index_dir, index_settings(opts))
+    open_s = time.perf_counter() - started
+    after_open = memory_mib()
+    for q in questions:
+        format_answer(searcher.search(q.text, k=3), Script.SIMPLIFIED)
+    return {"questions": len(questions), "open_s": open_s, "before": before, "after_open": after_open, "after_questions": memory_mib(),
+            "dense": searcher.info.dense_enabled, "vector_index": searcher.info.vector_index, "encoder_backend": searcher.info.encoder_backend}
+
+
+PHASES = {"build": phase_build, "serve": phase_serve, "memory": phase_memory}
 
 
 def main(argv: list[str]) -> int:

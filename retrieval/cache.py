@@ -44,6 +44,10 @@ class EmbeddingCache:
                     found[key] = vector
         return found
 
+    def hashes(self, model: str) -> list[str]:
+        """The text hashes the cache holds vectors of for this model."""
+        return [key for (key,) in self._db.execute("SELECT hash FROM embeddings WHERE model = ?", [model])]
+
     def put(self, model: str, items: Iterable[tuple[str, np.ndarray]]) -> None:
         """Store vectors (replacing any under the same key)."""
         with self._db:

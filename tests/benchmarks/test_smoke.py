@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from benchmarks.report import render
 from benchmarks.scale import EvalDataMissing, make_corpus, read_paragraphs
-from benchmarks.worker import Options, phase_build, phase_serve
+from benchmarks.worker import Options, phase_build, phase_memory, phase_serve
 
 
 def test_scale_corpus_is_reproducible_and_exact(shared_eval: Path) -> None:
@@ -42,7 +42,11 @@ def test_harness_runs_at_300_passages_lexical(shared_eval: Path, tmp_path: Path)
     assert serve["mismatches"] == 0  # the staged path answers exactly like Searcher.search
     assert {"screen", "fold_tokenise", "bm25", "refine", "fuse_decline", "format"} <= set(serve["stages"])
     assert "encode" not in serve["stages"] and serve["floor"] is None
+    memory = phase_memory(opts)
+    assert memory["questions"] == 20 and memory["encoder_backend"] is None
+    assert memory["after_questions"]["VmRSS"] >= memory["after_questions"]["RssAnon"] > 0
     report = render({"machine": {"date": "d", "commit": "c", "python": "3", "cores": "2", "cpu": "x", "memory": "m", "load": "0"},
                      "command": "python -m benchmarks.run --size 300", "sizes": {"300": {"lexical_build": {**build, "options": {}},
-                                                                                        "lexical_serve": serve}}})
+                                                                                        "lexical_serve": serve, "lexical_memory": memory}}})
     assert "### 300 passages" in report and "| bm25 |" in report and "0 of 20 answers differ" in report
+    assert "| after the questions |" in report
