@@ -65,7 +65,8 @@ def _build(title: str, b: dict[str, Any]) -> list[str]:
              f"- cold build {b['cold_s']:.1f} s = {b['cold_rate']:.0f} passages/s; peak RSS {b['build_peak_mib']:.0f} MiB; "
              f"index on disk {b['index_bytes'] / 2**20:.1f} MiB" + (f" (+ embedding cache {b['cache_bytes'] / 2**20:.1f} MiB)" if b.get("cache_bytes") else "")]
     if b.get("raw_rate"):
-        lines.append(f"- raw `encode` of {b['raw_sample']:,} of the same passages (same encoder, batch 64): {b['raw_rate']:.1f} passages/s; "
+        drift = f" (mean of {b['raw_rate_before']:.1f} just before the build and {b['raw_rate_after']:.1f} just after)" if "raw_rate_before" in b else ""
+        lines.append(f"- raw `encode` of {b['raw_sample']:,} of the same passages (same encoder, batch 64): {b['raw_rate']:.1f} passages/s{drift}; "
                      f"the build runs at {100 * b['pipeline_share_of_raw']:.0f}% of it (pipeline overhead {b['overhead_pct']:.1f}%, target ≤ 10%)")
     if b.get("unknown_rate") is not None:
         lines.append(f"- encoder unknown-token rate on the corpus {b['unknown_rate']:.0%}; dense {'on' if b['dense'] else 'off'} "

@@ -30,8 +30,10 @@ from retrieval.text import JIEBA_PREFIX
 K1 = 0.6
 B = 0.75
 KIND_WEIGHTS = {"uni": 1.0, "bi": 1.0, "jieba": 0.5, "wordnum": 2.0}
-# LexicalIndex.top: columns longer than this share of the passages (and PRUNE_MIN_DF) are added whole only when
-# the candidates are too many; a candidate's binary search in a column costs about LOOKUP_COST of its entries.
+# LexicalIndex.top: on an index of PRUNE_MIN_PASSAGES or more, columns longer than PRUNE_LONG_SHARE of the passages
+# (and PRUNE_MIN_DF) are added whole only when the candidates are too many; a candidate's binary search in a column
+# costs about LOOKUP_COST of its entries. Below that size adding every column whole is faster than the bookkeeping.
+PRUNE_MIN_PASSAGES = 50_000
 PRUNE_LONG_SHARE = 1 / 32
 PRUNE_MIN_DF = 2000
 LOOKUP_COST = 16
@@ -180,7 +182,7 @@ class LexicalIndex:
         if not kinds or n <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         long_from = max(PRUNE_MIN_DF, int(self.size * PRUNE_LONG_SHARE))
-        if not any(end - start > long_from for _, columns in kinds for start, end in columns):
+        if self.size < PRUNE_MIN_PASSAGES or not any(end - start > long_from for _, columns in kinds for start, end in columns):
             return _best(_combine([(w, self._accumulate(c)) for w, c in kinds], self.size), n)
         partials = [np.zeros(self.size, dtype=np.float32) for _ in kinds]
         done = [0] * len(kinds)  # columns of each kind already added to its partial

@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 EXPORT_VERSION = 1  # part of the cache key: a change to how the graph is exported invalidates old files
 AGREEMENT = 0.999  # least cosine between an export's vector and the model's own, on every probe text
 OPSET = 18
+# Texts per ONNX Runtime call at most. Unlike PyTorch, whose cost is mostly per call, ONNX Runtime's cost per text
+# rises again past a few texts a call: 60 Chinese questions (MiniLM, 64 tokens, one thread) took 11.7 ms each one
+# per call, 7.9 at 8 a call, 13.1 all 60 in one call (/tmp measurement in benchmarks/RESULTS.md, "Run 5").
+MAX_CALL = 8
 PROBES = (
     "When does the Central Library close on weekdays?",
     "中欧班列开行了多少列?",
@@ -69,9 +73,10 @@ class OnnxEncoder:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         order = np.argsort([-len(t) for t in texts], kind="stable")
+        step = max(1, min(batch_size, MAX_CALL))
         out: np.ndarray | None = None
-        for start in range(0, len(texts), max(1, batch_size)):
-            rows = order[start : start + batch_size]
+        for start in range(0, len(texts), step):
+            rows = order[start : start + step]
             vectors = self._encode_batch([texts[i] for i in rows])
             if out is None:
                 out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)

@@ -20,6 +20,7 @@ from retrieval.text import fold_script, lexical_terms, query_terms
 @pytest.fixture()
 def prune_everything(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Treat every column of more than one entry as long, and record how many candidates each pruned search kept."""
+    monkeypatch.setattr(lexical, "PRUNE_MIN_PASSAGES", 0)
     monkeypatch.setattr(lexical, "PRUNE_LONG_SHARE", 0.0)
     monkeypatch.setattr(lexical, "PRUNE_MIN_DF", 1)
     monkeypatch.setattr(lexical, "LOOKUP_COST", 1)
