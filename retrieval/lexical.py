@@ -34,9 +34,10 @@ KIND_WEIGHTS = {"uni": 1.0, "bi": 1.0, "jieba": 0.5, "wordnum": 2.0}
 # (and PRUNE_MIN_DF) are added whole only when the candidates are too many; a candidate's binary search in a column
 # costs about LOOKUP_COST of its entries. Below that size adding every column whole is faster than the bookkeeping.
 PRUNE_MIN_PASSAGES = 50_000
-PRUNE_LONG_SHARE = 1 / 32
+PRUNE_LONG_SHARE = 1 / 4
 PRUNE_MIN_DF = 2000
 LOOKUP_COST = 16
+POOL_ENTRIES = 50_000  # entries of the rarest columns whose passages bound the n-th best score
 
 _CJK_ONLY = re.compile(r"^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]+$")
 
@@ -169,49 +170,42 @@ class LexicalIndex:
         """The rows of the n best-scoring passages with a positive score, best first (ties: lower row first), and
         their scores: exactly what ``scores`` and a full sort would give, to the bit.
 
-        At scale most of the work is in the long columns of common characters (at a million passages a question
-        touches 7-14M matrix entries, most of them in a few columns that hold most passages), yet those terms
-        weigh little. So the short columns are scored first; the n-th best partial score bounds the n-th best
-        total from below, and each remaining term can add at most its IDF (a Lucene BM25 term's score is its
-        IDF times tf / (tf + norm) < 1). Only passages whose partial score plus that bound reaches the n-th
-        best partial score can still enter the top n (MaxScore: Turtle and Flood, "Query evaluation: strategies
-        and optimizations", IP&M 1995); the long columns are looked up for those candidates alone, by binary
-        search, instead of being added whole. Sums keep the order of ``scores``, so the result is exact.
+        At scale most of the work is in the long columns of common characters and bigrams (at a million passages a
+        question touches 4-15M matrix entries, most of them in columns that hold a quarter of the corpus or more), yet
+        those terms weigh little. So the short columns are added first. The n-th best partial score among the
+        passages of the rarest terms (``_pool``) bounds the n-th best total from below, and each long column can add
+        at most its term's IDF (a Lucene BM25 score is IDF times tf / (tf + norm) < 1); only passages whose partial
+        score plus those IDFs reaches that bound can still enter the top n (MaxScore: Turtle and Flood, "Query
+        evaluation: strategies and optimizations", IP&M 1995). The long columns are looked up for those candidates
+        alone, by binary search, unless there are so many that adding the columns whole is cheaper. A kind's
+        columns are summed shortest first either way, so the result is exactly that of ``scores``.
         """
         kinds = self._columns(terms)
         if not kinds or n <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         long_from = max(PRUNE_MIN_DF, int(self.size * PRUNE_LONG_SHARE))
-        if self.size < PRUNE_MIN_PASSAGES or not any(end - start > long_from for _, columns in kinds for start, end in columns):
+        # A kind's columns go shortest first, so its short columns are a prefix and the sums keep their order.
+        short = [[c for c in columns if c[1] - c[0] <= long_from] for _, columns in kinds]
+        rest = [(k, start, end) for k, (_, columns) in enumerate(kinds) for start, end in columns[len(short[k]) :]]
+        if self.size < PRUNE_MIN_PASSAGES or not rest:
             return _best(_combine([(w, self._accumulate(c)) for w, c in kinds], self.size), n)
-        partials = [np.zeros(self.size, dtype=np.float32) for _ in kinds]
-        done = [0] * len(kinds)  # columns of each kind already added to its partial
-        limit = long_from
-        while True:
-            for k, (_, columns) in enumerate(kinds):
-                while done[k] < len(columns) and columns[done[k]][1] - columns[done[k]][0] <= limit:
-                    self._add_column(partials[k], *columns[done[k]])
-                    done[k] += 1
-            rest = [(k, start, end) for k, (_, columns) in enumerate(kinds) for start, end in columns[done[k] :]]
-            if not rest:
-                return _best(_combine([(w, p) for (w, _), p in zip(kinds, partials, strict=True)], self.size), n)
-            partial = sum((w * p for (w, _), p in zip(kinds, partials, strict=True)), np.zeros(self.size, dtype=np.float32))
-            bound = sum(kinds[k][0] * self._idf_of_df(end - start) for k, start, end in rest)
-            candidates = _candidates(partial, n, bound)
-            # Looking a candidate up costs a binary search in each remaining column; adding the shortest
-            # remaining column whole instead pays when there are too many candidates for that.
-            shortest = min(end - start for _, start, end in rest)
-            if candidates is not None and len(candidates) * LOOKUP_COST <= shortest:
-                break
-            limit = shortest
+        partials = [self._accumulate(columns) for columns in short]
+        partial = np.zeros(self.size, dtype=np.float32)  # the weighted sum, for bounding only (the slack covers its rounding)
+        for (weight, _), part in zip(kinds, partials, strict=True):
+            partial += part if weight == 1.0 else weight * part
+        candidates = _candidates(partial, n, sum(kinds[k][0] * self._idf_of_df(end - start) for k, start, end in rest), self._pool(short))
+        # A candidate costs a binary search in each long column; adding the long columns whole costs their entries.
+        if candidates is None or len(candidates) * len(rest) * LOOKUP_COST > sum(end - start for _, start, end in rest):
+            for k, start, end in rest:
+                self._add_column(partials[k], start, end)
+            return _best(_combine([(w, p) for (w, _), p in zip(kinds, partials, strict=True)], self.size), n)
         sums = [p[candidates] for p in partials]
         for k, start, end in rest:
             rows = self._indices[start:end]
             at = np.minimum(np.searchsorted(rows, candidates), len(rows) - 1)
             hit = rows[at] == candidates
             sums[k][hit] += self._data[start:end][at[hit]]
-        total = _combine([(w, p) for (w, _), p in zip(kinds, sums, strict=True)], len(candidates))
-        best, scores = _best(total, n)
+        best, scores = _best(_combine([(w, p) for (w, _), p in zip(kinds, sums, strict=True)], len(candidates)), n)
         return candidates[best], scores
 
     def _columns(self, terms: Sequence[str]) -> list[tuple[float, list[tuple[int, int]]]]:
@@ -226,6 +220,23 @@ class LexicalIndex:
                 by_kind.setdefault(term_kind(term), []).append((int(self._df[term_id]), term, term_id))
         indptr = self._indptr
         return [(KIND_WEIGHTS[kind], [(int(indptr[i]), int(indptr[i + 1])) for _, _, i in sorted(found)]) for kind, found in by_kind.items()]
+
+    def _pool(self, short: list[list[tuple[int, int]]]) -> np.ndarray:
+        """Passages of the query's rarest terms (the shortest columns, about POOL_ENTRIES entries): where its best
+        passages almost surely are, so the n-th best partial score among them is a close lower bound of the n-th best
+        overall, found without sorting the partial scores of most of the corpus."""
+        columns = sorted((end - start, start, end) for kind in short for start, end in kind)
+        taken: list[np.ndarray] = []
+        entries = 0
+        for length, start, end in columns:
+            if entries >= POOL_ENTRIES:
+                break
+            taken.append(self._indices[start:end])
+            entries += length
+        marked = np.zeros(self.size, dtype=bool)  # a mask, not np.unique: its hash table took 6 ms at this size
+        for rows in taken:
+            marked[rows] = True
+        return np.flatnonzero(marked)
 
     def _accumulate(self, columns: list[tuple[int, int]]) -> np.ndarray:
         total = np.zeros(self.size, dtype=np.float32)
@@ -273,16 +284,23 @@ def _combine(kinds: list[tuple[float, np.ndarray]], size: int) -> np.ndarray:
     return total if total is not None else np.zeros(size, dtype=np.float32)
 
 
-def _candidates(partial: np.ndarray, n: int, bound: float) -> np.ndarray | None:
+def _candidates(partial: np.ndarray, n: int, bound: float, pool: np.ndarray) -> np.ndarray | None:
     """Rows whose partial score plus ``bound`` may reach the n-th best partial score, ascending; None when that
-    n-th score is too low to rule any passage out."""
-    scored = np.flatnonzero(partial)
-    if len(scored) < n:
-        return None
-    nth = float(np.partition(partial[scored], len(scored) - n)[len(scored) - n])
+    score is too low to rule any passage out.
+
+    The n-th best partial score is taken among the pool's rows when it holds n of them (a subset's n-th best is
+    at most the whole's: still a lower bound, so nothing that could reach the top is left out), else among all.
+    """
+    if len(pool) >= n:
+        values = partial[pool]
+    else:
+        values = partial[np.flatnonzero(partial)]
+        if len(values) < n:
+            return None
+    nth = float(np.partition(values, len(values) - n)[len(values) - n])
     # The slack covers float32 rounding of the sums (a few ulps of the score), far below any real difference.
     cut = nth - bound - 1e-4 * (nth + bound)
-    return scored[partial[scored] >= cut] if cut > 0 else None
+    return np.flatnonzero(partial >= cut) if cut > 0 else None
 
 
 def _best(scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
