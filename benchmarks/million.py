@@ -48,12 +48,14 @@ def timed_search(index: Any, queries: np.ndarray, n: int) -> tuple[list[set[int]
 @click.option("--hnsw/--no-hnsw", default=True, show_default=True)
 @click.option("--hnsw-m", type=int, default=32, show_default=True)
 @click.option("--hnsw-ef-construction", type=int, default=40, show_default=True)
+@click.option("--hnsw-storage", type=click.Choice(["flat", "fp16", "sq8"]), default="flat", show_default=True,
+              help="How the HNSW index keeps the vectors: float32, float16 or 8-bit scalar quantised.")
 @click.option("--ef-search", default="64,128,256", show_default=True, help="HNSW efSearch values to sweep.")
 @click.option("--threads", type=int, default=2, show_default=True, help="FAISS threads while building; searches are one query per call.")
 @click.option("--data-dir", type=click.Path(path_type=Path), default=Path("benchmarks/data"), show_default=True)
 @click.option("--eval-dir", type=click.Path(path_type=Path), default=Path("../shared/eval"), show_default=True)
 def main(model: str, size: int, noise: float, n_queries: int, probes: str, hnsw: bool, hnsw_m: int, hnsw_ef_construction: int,
-         ef_search: str, threads: int, data_dir: Path, eval_dir: Path) -> None:
+         hnsw_storage: str, ef_search: str, threads: int, data_dir: Path, eval_dir: Path) -> None:
     """Flat vs IVF vs HNSW over a million tiled real vectors."""
     import faiss
 
@@ -103,17 +105,23 @@ def main(model: str, size: int, noise: float, n_queries: int, probes: str, hnsw:
     if hnsw:
         faiss.omp_set_num_threads(threads)
         started = time.perf_counter()
-        index = faiss.IndexHNSWFlat(dim, hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        if hnsw_storage == "flat":
+            index = faiss.IndexHNSWFlat(dim, hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        else:
+            kind = faiss.ScalarQuantizer.QT_fp16 if hnsw_storage == "fp16" else faiss.ScalarQuantizer.QT_8bit
+            index = faiss.IndexHNSWSQ(dim, kind, hnsw_m, faiss.METRIC_INNER_PRODUCT)
+            index.train(vectors[np.random.default_rng(2).choice(size, min(size, 100_000), replace=False)])
         index.hnsw.efConstruction = hnsw_ef_construction
         index.add(vectors)
+        out["hnsw_bytes"] = int(faiss.serialize_index(index).nbytes)
         build_s = time.perf_counter() - started
         faiss.omp_set_num_threads(1)
         for ef in (int(e) for e in ef_search.split(",")):
             index.hnsw.efSearch = ef
             found, latency = timed_search(index, queries, 100)
-            report(f"hnsw{hnsw_m}-efc{hnsw_ef_construction}-ef{ef}", {"build_s": build_s, "latency": latency, "recall_at_10": recall(found, truth)})
+            report(f"hnsw{hnsw_m}-{hnsw_storage}-efc{hnsw_ef_construction}-ef{ef}", {"build_s": build_s, "latency": latency, "recall_at_10": recall(found, truth)})
     out["peak_rss_mib"] = memory_mib().get("VmHWM")
-    path = data_dir / f"million-{size}-m{hnsw_m}-efc{hnsw_ef_construction}.json"
+    path = data_dir / f"million-{size}-m{hnsw_m}-{hnsw_storage}-efc{hnsw_ef_construction}.json"
     path.write_text(json.dumps(out, indent=1), encoding="utf-8")
     click.echo(f"wrote {path}", err=True)
 

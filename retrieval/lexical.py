@@ -1,9 +1,10 @@
-"""The lexical index: BM25 (bm25s) over our own terms, with a weight per kind of term.
+"""The lexical index: BM25 over our own terms, with a weight per kind of term.
 
-The terms are those of retrieval.text (bm25s's own splitter treats a run of Chinese as one word), counted per
-passage and mapped to integer ids as the passages stream by (retrieval.terms); retrieval.bm25 turns the counts
-into bm25s's score matrix, and bm25s saves, loads and scores it. One index holds every kind of term; a question's score is the weighted sum of the BM25 contributions of its terms, so
-the kinds can count differently without keeping four indexes:
+The terms are those of retrieval.text (bm25s's splitter, like most, treats a run of Chinese as one word), counted
+per passage and mapped to integer ids as the passages stream by (retrieval.terms); retrieval.bm25 turns the counts
+into the score matrix (bm25s's scores to the bit, in a leaner layout) and keeps its files. One index holds every
+kind of term; a question's score is the weighted sum of the BM25 contributions of its terms, so the kinds can
+count differently without keeping four indexes:
 
 - Chinese characters and bigrams: weight 1 each;
 - jieba words: 0.5 (they repeat what bigrams already match; alone they were weaker on cross-script questions);
@@ -15,7 +16,7 @@ figures are in retrieval/README.md.
 
 from __future__ import annotations
 
-import logging
+import json
 import math
 import re
 from collections import Counter
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.bm25 import CountedPassages, lucene_csc
+from retrieval.bm25 import BLOCK, BLOCK_BITS, CountedPassages, Matrix, lucene_csc
 from retrieval.text import JIEBA_PREFIX
 
 K1 = 0.6
@@ -40,15 +41,6 @@ LOOKUP_COST = 16
 POOL_ENTRIES = 50_000  # entries of the rarest columns whose passages bound the n-th best score
 
 _CJK_ONLY = re.compile(r"^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]+$")
-
-
-def _import_bm25s():  # type: ignore[no-untyped-def]
-    import bm25s
-
-    # bm25s sets its logger to DEBUG at import, which overrides the level the application chose; give the
-    # decision back to the application (the logger then inherits from its parents again).
-    logging.getLogger("bm25s").setLevel(logging.NOTSET)
-    return bm25s
 
 
 def term_kind(term: str) -> str:
@@ -102,22 +94,18 @@ class TermNumbers:
 
 
 class LexicalIndex:
-    """A bm25s index over term lists, scored with per-kind weights."""
+    """BM25 over our terms (a Matrix and its vocabulary), scored with per-kind weights."""
 
-    def __init__(self, bm25: object) -> None:
-        self._bm25 = bm25
-        scores = bm25.scores  # type: ignore[attr-defined]
-        self.size: int = int(scores["num_docs"])
-        self._data: np.ndarray = scores["data"]
-        self._indices: np.ndarray = scores["indices"]
-        self._indptr = np.asarray(scores["indptr"])
-        # Columns of bm25s's CSC matrix are terms: the number of stored entries of a column is its document frequency.
-        self._df = np.diff(self._indptr)
-        self._vocab: dict[str, int] = bm25.vocab_dict  # type: ignore[attr-defined]
-        # bm25s adds an empty term to the vocabulary with no column of its own.
-        columns = len(self._df)
-        if not self._vocab or max(self._vocab.values()) > columns or len(self._vocab) != columns + 1:
-            raise ValueError(f"vocabulary of {len(self._vocab)} terms does not fit a matrix of {columns} term columns")
+    VOCAB = "vocab.json"
+    PARAMS = "params.json"
+
+    def __init__(self, matrix: Matrix, vocab: dict[str, int]) -> None:
+        self._matrix = matrix
+        self.size: int = matrix.passages
+        self._df = np.diff(matrix.indptr)  # a column's entries: its term's document frequency
+        self._vocab = vocab
+        if len(vocab) != len(self._df) or (vocab and max(vocab.values()) >= len(self._df)):
+            raise ValueError(f"vocabulary of {len(vocab)} terms does not fit a matrix of {len(self._df)} term columns")
 
     @classmethod
     def build(cls, term_lists: Sequence[Sequence[str]], *, chunk: int = 500) -> LexicalIndex:
@@ -133,21 +121,14 @@ class LexicalIndex:
     def from_counts(cls, vocab: dict[str, int], passages: CountedPassages) -> LexicalIndex:
         """Index counted passages whose term ids are those of vocab (which this takes over, as it takes over
         the passages' arrays)."""
-        bm25s = _import_bm25s()
-        bm25 = bm25s.BM25(k1=K1, b=B, method="lucene")
-        n_docs = passages.passages
-        data, indices, indptr = lucene_csc(passages, len(vocab), K1, B)
-        # What bm25s.BM25.index leaves behind for save: the matrix, the vocabulary with bm25s's empty term
-        # (an id past the last column), and no non-occurrence array (Lucene's BM25 has none).
-        bm25.scores = {"data": data, "indices": indices, "indptr": indptr, "num_docs": n_docs}
-        vocab[""] = len(vocab)
-        bm25.vocab_dict = vocab
-        bm25.nonoccurrence_array = None
-        return cls(bm25)
+        return cls(lucene_csc(passages, len(vocab), K1, B), vocab)
 
     def save(self, directory: Path) -> None:
         """Write the index files into directory."""
-        self._bm25.save(str(directory), show_progress=False)  # type: ignore[attr-defined]
+        self._matrix.save(directory)
+        (directory / self.VOCAB).write_text(json.dumps(self._vocab, ensure_ascii=False), encoding="utf-8")
+        params = {"k1": K1, "b": B, "passages": self.size, "block_bits": BLOCK_BITS}
+        (directory / self.PARAMS).write_text(json.dumps(params), encoding="utf-8")
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:
@@ -158,8 +139,11 @@ class LexicalIndex:
         mapped, for 0.16 ms more per BM25 call at p50 (1.50 vs 1.66 ms, identical scores; benchmarks/RESULTS.md).
         A mapped file stays readable after a later build removes its version directory.
         """
-        bm25s = _import_bm25s()
-        return cls(bm25s.BM25.load(str(directory), mmap=True, show_progress=False))
+        params = json.loads((directory / cls.PARAMS).read_text(encoding="utf-8"))
+        if (params.get("k1"), params.get("b"), params.get("block_bits")) != (K1, B, BLOCK_BITS):
+            raise ValueError(f"the lexical index in {directory} was written with other parameters ({params})")
+        vocab = json.loads((directory / cls.VOCAB).read_text(encoding="utf-8"))
+        return cls(Matrix.load(directory, int(params["passages"])), vocab)
 
     def scores(self, terms: Sequence[str]) -> np.ndarray:
         """The weighted BM25 score of every passage for these query terms (a float32 array, one per passage)."""
@@ -185,68 +169,57 @@ class LexicalIndex:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         long_from = max(PRUNE_MIN_DF, int(self.size * PRUNE_LONG_SHARE))
         # A kind's columns go shortest first, so its short columns are a prefix and the sums keep their order.
-        short = [[c for c in columns if c[1] - c[0] <= long_from] for _, columns in kinds]
-        rest = [(k, start, end) for k, (_, columns) in enumerate(kinds) for start, end in columns[len(short[k]) :]]
+        short = [[t for t in columns if self._df[t] <= long_from] for _, columns in kinds]
+        rest = [(k, t) for k, (_, columns) in enumerate(kinds) for t in columns[len(short[k]) :]]
         if self.size < PRUNE_MIN_PASSAGES or not rest:
             return _best(_combine([(w, self._accumulate(c)) for w, c in kinds], self.size), n)
         partials = [self._accumulate(columns) for columns in short]
         partial = np.zeros(self.size, dtype=np.float32)  # the weighted sum, for bounding only (the slack covers its rounding)
         for (weight, _), part in zip(kinds, partials, strict=True):
             partial += part if weight == 1.0 else weight * part
-        candidates = _candidates(partial, n, sum(kinds[k][0] * self._idf_of_df(end - start) for k, start, end in rest), self._pool(short))
+        candidates = _candidates(partial, n, sum(kinds[k][0] * self._idf_of_df(int(self._df[t])) for k, t in rest), self._pool(short))
         # A candidate costs a binary search in each long column; adding the long columns whole costs their entries.
-        if candidates is None or len(candidates) * len(rest) * LOOKUP_COST > sum(end - start for _, start, end in rest):
-            for k, start, end in rest:
-                self._add_column(partials[k], start, end)
+        if candidates is None or len(candidates) * len(rest) * LOOKUP_COST > sum(int(self._df[t]) for _, t in rest):
+            for k, t in rest:
+                self._matrix.add_column(partials[k], t)
             return _best(_combine([(w, p) for (w, _), p in zip(kinds, partials, strict=True)], self.size), n)
+        by_block = np.searchsorted(candidates, np.arange(self._matrix.blocks.shape[1]) * BLOCK)
         sums = [p[candidates] for p in partials]
-        for k, start, end in rest:
-            rows = self._indices[start:end]
-            at = np.minimum(np.searchsorted(rows, candidates), len(rows) - 1)
-            hit = rows[at] == candidates
-            sums[k][hit] += self._data[start:end][at[hit]]
+        for k, t in rest:
+            at, scores = self._matrix.look_up(t, candidates, by_block)
+            sums[k][at] += scores
         best, scores = _best(_combine([(w, p) for (w, _), p in zip(kinds, sums, strict=True)], len(candidates)), n)
         return candidates[best], scores
 
-    def _columns(self, terms: Sequence[str]) -> list[tuple[float, list[tuple[int, int]]]]:
-        """The query's terms as (weight, columns) per kind, kinds in order of first appearance; a column is the
-        (start, end) of its entries. A kind's columns go shortest first, then by term (not by id, which depends on
-        the order the corpus was read in), so the float sums depend on the question and the corpus alone; a term
-        asked twice counts twice."""
+    def _columns(self, terms: Sequence[str]) -> list[tuple[float, list[int]]]:
+        """The query's terms as (weight, term ids) per kind, kinds in order of first appearance. A kind's terms go
+        shortest column first, then by term (not by id, which depends on the order the corpus was read in), so the
+        float sums depend on the question and the corpus alone; a term asked twice counts twice."""
         by_kind: dict[str, list[tuple[int, str, int]]] = {}
         for term in terms:
             term_id = self._vocab.get(term)
-            if term_id is not None and term_id < len(self._df):
+            if term_id is not None:
                 by_kind.setdefault(term_kind(term), []).append((int(self._df[term_id]), term, term_id))
-        indptr = self._indptr
-        return [(KIND_WEIGHTS[kind], [(int(indptr[i]), int(indptr[i + 1])) for _, _, i in sorted(found)]) for kind, found in by_kind.items()]
+        return [(KIND_WEIGHTS[kind], [i for _, _, i in sorted(found)]) for kind, found in by_kind.items()]
 
-    def _pool(self, short: list[list[tuple[int, int]]]) -> np.ndarray:
+    def _pool(self, short: list[list[int]]) -> np.ndarray:
         """Passages of the query's rarest terms (the shortest columns, about POOL_ENTRIES entries): where its best
         passages almost surely are, so the n-th best partial score among them is a close lower bound of the n-th best
         overall, found without sorting the partial scores of most of the corpus."""
-        columns = sorted((end - start, start, end) for kind in short for start, end in kind)
-        taken: list[np.ndarray] = []
+        marked = np.zeros(self.size, dtype=bool)  # a mask, not np.unique: its hash table took 6 ms at this size
         entries = 0
-        for length, start, end in columns:
+        for term in sorted((t for kind in short for t in kind), key=lambda t: int(self._df[t])):
             if entries >= POOL_ENTRIES:
                 break
-            taken.append(self._indices[start:end])
-            entries += length
-        marked = np.zeros(self.size, dtype=bool)  # a mask, not np.unique: its hash table took 6 ms at this size
-        for rows in taken:
-            marked[rows] = True
+            marked[self._matrix.passages_of(term)] = True
+            entries += int(self._df[term])
         return np.flatnonzero(marked)
 
-    def _accumulate(self, columns: list[tuple[int, int]]) -> np.ndarray:
+    def _accumulate(self, columns: list[int]) -> np.ndarray:
         total = np.zeros(self.size, dtype=np.float32)
-        for start, end in columns:
-            self._add_column(total, start, end)
+        for term in columns:
+            self._matrix.add_column(total, term)
         return total
-
-    def _add_column(self, total: np.ndarray, start: int, end: int) -> None:
-        # np.add.at, not a fancy-indexed +=: NumPy 2's add.at is 2-3x faster at every column length (measured).
-        np.add.at(total, self._indices[start:end], self._data[start:end])
 
     def _idf_of_df(self, df: int) -> float:
         """An upper bound of any entry in a column of df entries: its IDF as the matrix stores it (float32)."""
@@ -255,7 +228,7 @@ class LexicalIndex:
     def idf(self, term: str) -> float:
         """Lucene's inverse document frequency of a term; a term the corpus lacks gets the highest value."""
         term_id = self._vocab.get(term)
-        df = int(self._df[term_id]) if term_id is not None and term_id < len(self._df) else 0
+        df = int(self._df[term_id]) if term_id is not None else 0
         return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
 
     @property
@@ -266,7 +239,7 @@ class LexicalIndex:
     def knows(self, term: str) -> bool:
         """True when some passage contains the term."""
         term_id = self._vocab.get(term)
-        return term_id is not None and term_id < len(self._df) and self._df[term_id] > 0
+        return term_id is not None and self._df[term_id] > 0
 
 
 def _combine(kinds: list[tuple[float, np.ndarray]], size: int) -> np.ndarray:

@@ -34,7 +34,7 @@ def test_a_lexical_index_opens_and_describes_itself(sample_index: Path, sample_p
     assert info.newest_date == "2023-06-05"
     assert info.dense_enabled is False and info.model is None
     manifest = json.loads((sample_index / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["format_version"] == 1 and manifest["model_setting"] == "none"
+    assert manifest["format_version"] == 2 and manifest["model_setting"] == "none"
     assert len(manifest["corpus_fingerprint"]) == 64
     assert sample_index.is_symlink()
 
@@ -243,7 +243,7 @@ def _copy_index(source: Path, target: Path) -> Path:
         (lambda d: (d / "passages.sqlite3").write_bytes(b"garbage" * 100), IndexCorruptError),
         (lambda d: (d / "passages.sqlite3").unlink(), IndexCorruptError),
         (lambda d: [p.unlink() for p in (d / "lexical").iterdir()], IndexCorruptError),
-        (lambda d: (d / "lexical" / "vocab.index.json").write_text('{"x": 0}'), IndexCorruptError),
+        (lambda d: (d / "lexical" / "vocab.json").write_text('{"x": 0}'), IndexCorruptError),
     ],
 )
 def test_damaged_files_are_reported_clearly(

@@ -4,6 +4,7 @@ text (and is never trusted across schemes, nor allowed to fail a build), and a f
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import threading
 from pathlib import Path
@@ -13,10 +14,10 @@ import numpy as np
 import pytest
 
 from corpus.model import Passage
-from retrieval.bm25 import CountedPassages
+from retrieval.bm25 import BLOCK, CountedPassages
 from retrieval.build import LEXICAL_SCHEME, build_index, indexed_text
 from retrieval.config import IndexSettings
-from retrieval.lexical import K1, B, LexicalIndex, _import_bm25s
+from retrieval.lexical import KIND_WEIGHTS, K1, B, LexicalIndex, term_kind
 from retrieval.search import Searcher
 from retrieval.term_cache import term_cache_path
 from retrieval.terms import TermScheme
@@ -53,11 +54,38 @@ def _rankings(index_dir: Path, questions: list[str]) -> list[list[tuple[str, flo
 
 def _columns(index_dir: Path) -> dict[str, tuple[bytes, bytes]]:
     """Each term's column of the saved BM25 matrix: the passages that have it and their scores, as bytes."""
-    files = index_dir / "lexical"
-    data, indices, indptr = (np.load(files / f"{name}.csc.index.npy") for name in ("data", "indices", "indptr"))
-    vocab = json.loads((files / "vocab.index.json").read_text(encoding="utf-8"))
-    columns = {term: slice(indptr[i], indptr[i + 1]) for term, i in vocab.items() if term}
-    return {term: (indices[at].tobytes(), data[at].tobytes()) for term, at in columns.items()}
+    return _matrix_columns(LexicalIndex.load(index_dir / "lexical"))
+
+
+def _bm25s(term_lists: list[list[str]]) -> Any:
+    """bm25s's own Lucene BM25 index of the term lists: the reference."""
+    import bm25s
+
+    reference = bm25s.BM25(k1=K1, b=B, method="lucene")
+    reference.index(term_lists, show_progress=False)
+    return reference
+
+
+def _bm25s_columns(reference: Any) -> dict[str, tuple[bytes, bytes]]:
+    data, indices, indptr = (np.asarray(reference.scores[name]) for name in ("data", "indices", "indptr"))
+    return {term: (indices[indptr[i] : indptr[i + 1]].astype(np.int64).tobytes(), data[indptr[i] : indptr[i + 1]].tobytes())
+            for term, i in reference.vocab_dict.items() if term}
+
+
+def _bm25s_scores(reference: Any, terms: list[str]) -> np.ndarray:
+    """bm25s's scores of each kind's terms (summed in the order LexicalIndex sums them: shortest column first, then
+    by term), weighted and added up as LexicalIndex adds them."""
+    vocab = reference.vocab_dict
+    df = np.diff(np.asarray(reference.scores["indptr"]))
+    kinds: dict[str, list[str]] = {}
+    for term in terms:
+        if term and term in vocab:
+            kinds.setdefault(term_kind(term), []).append(term)
+    total = np.zeros(reference.scores["num_docs"], dtype=np.float32)
+    for kind, found in kinds.items():
+        part = reference.get_scores_from_ids([vocab[t] for t in sorted(found, key=lambda t: (int(df[vocab[t]]), t))])
+        total += part * np.float32(KIND_WEIGHTS[kind])
+    return total
 
 
 @pytest.fixture()
@@ -78,28 +106,25 @@ def chinese(sample_passages: tuple[Passage, ...]) -> list[Passage]:
 def test_counted_terms_score_exactly_as_bm25s_indexes_them(chinese: list[Passage], english_passages: list[Passage]) -> None:
     term_lists = [lexical_terms(fold_script(indexed_text(p))) for p in [*chinese, *english_passages]]
     ours = LexicalIndex.build(term_lists)
-    reference = _import_bm25s().BM25(k1=K1, b=B, method="lucene")
-    reference.index(term_lists, show_progress=False)
-    theirs = LexicalIndex(reference)
+    reference = _bm25s(term_lists)
 
-    assert ours.size == theirs.size == len(term_lists)
-    assert set(ours._vocab) == set(theirs._vocab)
-    for term in ours._vocab:
+    assert ours.size == len(term_lists)
+    assert set(ours._vocab) == {term for term in reference.vocab_dict if term}
+    assert _matrix_columns(ours) == _bm25s_columns(reference)  # every term's passages and scores, to the bit
+    df = np.diff(np.asarray(reference.scores["indptr"]))
+    for term, i in reference.vocab_dict.items():
         if term:
-            mine = ours._bm25.get_scores_from_ids([ours._vocab[term]])  # type: ignore[attr-defined]
-            reference_scores = reference.get_scores_from_ids([theirs._vocab[term]])
-            assert np.array_equal(mine, reference_scores), term
-            assert ours.idf(term) == theirs.idf(term)
+            assert ours.idf(term) == math.log(1 + (ours.size - df[i] + 0.5) / (df[i] + 0.5)), term
     for question in [*_sample_questions(), "When does the Central Library close on weekdays?"]:
-        assert np.array_equal(ours.scores(query_terms(fold_script(question))), theirs.scores(query_terms(fold_script(question))))
+        terms = query_terms(fold_script(question))
+        assert np.array_equal(ours.scores(terms), _bm25s_scores(reference, terms)), question
 
 
 def _matrix_columns(index: LexicalIndex) -> dict[str, tuple[bytes, bytes]]:
     """Each term's column of an index's BM25 matrix (passages, scores) as bytes: layout and bits, not just scores."""
-    scores = index._bm25.scores  # type: ignore[attr-defined]
-    data, indices, indptr = (np.asarray(scores[name]) for name in ("data", "indices", "indptr"))
-    return {term: (indices[indptr[i] : indptr[i + 1]].tobytes(), data[indptr[i] : indptr[i + 1]].tobytes())
-            for term, i in index._vocab.items() if term}
+    matrix = index._matrix
+    return {term: (matrix.passages_of(i).astype(np.int64).tobytes(), np.asarray(matrix.data[matrix.indptr[i] : matrix.indptr[i + 1]]).tobytes())
+            for term, i in index._vocab.items()}
 
 
 @pytest.mark.parametrize("chunk", [1, 3, 500])
@@ -108,14 +133,54 @@ def test_the_matrix_filled_chunk_by_chunk_is_bm25s_own_to_the_bit(chunk: int, en
     # A passage with no terms, and one whose count needs more than a byte (counts are kept in the smallest type).
     term_lists[4:4] = [[], ["library"] * 300 + lexical_terms("the central library opens at nine")]
     ours = LexicalIndex.build(term_lists, chunk=chunk)
-    reference = _import_bm25s().BM25(k1=K1, b=B, method="lucene")
-    reference.index(term_lists, show_progress=False)
-    theirs = LexicalIndex(reference)
+    reference = _bm25s(term_lists)
 
-    assert ours.size == theirs.size == len(term_lists)
-    assert _matrix_columns(ours) == _matrix_columns(theirs)
+    assert ours.size == len(term_lists)
+    assert _matrix_columns(ours) == _bm25s_columns(reference)
     question = query_terms(fold_script("When does the Central Library open?"))
-    assert np.array_equal(ours.scores(question), theirs.scores(question))
+    assert np.array_equal(ours.scores(question), _bm25s_scores(reference, question))
+
+
+@pytest.mark.slow
+def test_a_corpus_of_several_blocks_is_bm25s_own_and_survives_save_and_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # More passages than one block of uint16 places holds, so that columns cross blocks.
+    rng = np.random.default_rng(7)
+    words = [f"w{i}" for i in range(300)]
+    weights = 1.0 / np.arange(1, 301)  # Zipf-like: some columns hold most passages, most hold few
+    picks = rng.choice(300, size=(2 * BLOCK + 5000, 8), p=weights / weights.sum())
+    term_lists = [[words[i] for i in row] for row in picks]
+    term_lists[BLOCK - 1] = ["w299", "rare"]  # the last passage of the first block and the first of the second
+    term_lists[BLOCK] = ["rare", "w0"]
+    ours = LexicalIndex.build(term_lists, chunk=3000)  # a chunk that straddles the block boundaries
+    reference = _bm25s(term_lists)
+    assert _matrix_columns(ours) == _bm25s_columns(reference)
+    ours.save(tmp_path)
+    loaded = LexicalIndex.load(tmp_path)
+    assert _matrix_columns(loaded) == _bm25s_columns(reference)
+    for question in (["rare"], ["w0", "w1", "w299"], ["w3", "w3", "w150", "rare", "nothing"]):
+        assert np.array_equal(loaded.scores(question), _bm25s_scores(reference, question))
+    assert loaded.top(["rare"], 5)[0].tolist() == [BLOCK - 1, BLOCK]
+    # The pruned top-n looks long columns up across blocks: it must find what adding them whole finds.
+    import retrieval.lexical as lexical
+
+    monkeypatch.setattr(lexical, "PRUNE_LONG_SHARE", 0.1)
+    monkeypatch.setattr(lexical, "LOOKUP_COST", 1)
+    pruned = 0
+    real = lexical._candidates
+
+    def counting(*args: Any) -> Any:
+        nonlocal pruned
+        found = real(*args)
+        pruned += found is not None
+        return found
+
+    monkeypatch.setattr(lexical, "_candidates", counting)
+    for row in picks[:40]:
+        question = [words[i] for i in row[:4]]
+        rows, scores = loaded.top(question, 20)
+        full_rows, full_scores = lexical._best(loaded.scores(question), 20)
+        assert rows.tolist() == full_rows.tolist() and scores.tobytes() == full_scores.tobytes()
+    assert pruned > 20
 
 
 def test_counted_passages_refuse_a_term_without_a_count() -> None:
