@@ -47,7 +47,9 @@ def _serve(title: str, s: dict[str, Any]) -> list[str]:
     if s.get("microbatch"):
         m = s["microbatch"]
         lines.append(f"Micro-batching: encoding {m['batch']} questions one per call costs {m['one_ms']:.1f} ms each, in one call "
-                     f"{m['batched_ms']:.1f} ms each ({m['gain']:.1f}× less).")
+                     f"{m['batched_ms']:.1f} ms each ({m['gain']:.1f}× less)" + (
+                         f"; ONNX Runtime runs at most {m['max_call']} a run (shipped): all {m['batch']} in one run would cost "
+                         f"{m['uncapped_ms']:.1f} ms each." if "uncapped_ms" in m else "."))
     if s.get("overlap"):
         o = s["overlap"]
         lines.append(f"Encode beside the lexical half (shipped) vs before it, {o['questions']} questions interleaved: Searcher.search p50 "

@@ -186,8 +186,7 @@ class LexicalIndex:
         by_block = np.searchsorted(candidates, np.arange(self._matrix.blocks.shape[1]) * BLOCK)
         sums = [p[candidates] for p in partials]
         for k, t in rest:
-            at, scores = self._matrix.look_up(t, candidates, by_block)
-            sums[k][at] += scores
+            self._matrix.add_column_at(sums[k], t, candidates, by_block)
         best, scores = _best(_combine([(w, p) for (w, _), p in zip(kinds, sums, strict=True)], len(candidates)), n)
         return candidates[best], scores
 

@@ -36,8 +36,8 @@ EXPORT_VERSION = 1  # part of the cache key: a change to how the graph is export
 AGREEMENT = 0.999  # least cosine between an export's vector and the model's own, on every probe text
 OPSET = 18
 # Texts per ONNX Runtime call at most. Unlike PyTorch, whose cost is mostly per call, ONNX Runtime's cost per text
-# rises again past a few texts a call: 60 Chinese questions (MiniLM, 64 tokens, one thread) took 11.7 ms each one
-# per call, 7.9 at 8 a call, 13.1 all 60 in one call (/tmp measurement in benchmarks/RESULTS.md, "Run 5").
+# rises again past a few texts a call: 480 Chinese questions (MiniLM, 64 tokens, one thread) took 10.6 ms each one
+# per call, 7.6 at 8 a call, 13.1 at 60 a call (benchmarks.worker serve, micro-batching; benchmarks/RESULTS.md, run 5).
 MAX_CALL = 8
 PROBES = (
     "When does the Central Library close on weekdays?",
@@ -64,6 +64,7 @@ class OnnxEncoder:
         self.normalize = normalize
         self.max_seq_length = max_seq_length  # settable, as on a SentenceTransformer
         self.lower_case = lower_case
+        self.max_call = MAX_CALL
 
     def encode(self, sentences: Sequence[str], batch_size: int = 32, show_progress_bar: bool = False, **_: Any) -> np.ndarray:
         """One float32 vector per text, in order; longest texts first in batches, as sentence-transformers does."""
@@ -73,7 +74,7 @@ class OnnxEncoder:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         order = np.argsort([-len(t) for t in texts], kind="stable")
-        step = max(1, min(batch_size, MAX_CALL))
+        step = max(1, min(batch_size, self.max_call))
         out: np.ndarray | None = None
         for start in range(0, len(texts), step):
             rows = order[start : start + step]
