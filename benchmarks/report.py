@@ -55,6 +55,11 @@ def _serve(title: str, s: dict[str, Any]) -> list[str]:
         lines.append(f"Encode beside the lexical half (shipped) vs before it, {o['questions']} questions interleaved: Searcher.search p50 "
                      f"{o['overlapped_50_ms']:.1f} vs {o['one_after_other_50_ms']:.1f} ms, p95 {o['overlapped_95_ms']:.1f} vs "
                      f"{o['one_after_other_95_ms']:.1f} ms.")
+    if s.get("pruning"):
+        b = s["pruning"]
+        lines.append(f"BM25 top 100 as shipped (long columns looked up for the candidates) vs every column added whole, {b['questions']} "
+                     f"questions interleaved: p50 {b['pruned_50_ms']:.1f} vs {b['whole_50_ms']:.1f} ms, p95 {b['pruned_95_ms']:.1f} vs "
+                     f"{b['whole_95_ms']:.1f} ms; top-100 lists that differ: {b['differ']}.")
     if s.get("threads_effect"):
         t = s["threads_effect"]
         lines.append(f"Torch threads, one query encode, median: 1 thread {t['threads_1_ms']:.1f} ms, 2 threads {t['threads_2_ms']:.1f} ms "
@@ -88,7 +93,10 @@ def _memory(title: str, m: dict[str, Any]) -> list[str]:
             "| when | VmRSS MiB | anonymous MiB | mapped files MiB |", "| --- | --- | --- | --- |",
             line("before opening", m["before"]), line(f"after opening ({m['open_s']:.1f} s)", m["after_open"]),
             line("after the questions", m["after_questions"]), "",
-            f"Peak (VmHWM): {m['after_questions'].get('VmHWM', 0):.0f} MiB.", ""]
+            f"Peak (VmHWM): {m['after_questions'].get('VmHWM', 0):.0f} MiB" + (
+                f"; in a memory cgroup of {m['memory_limit_mib']:,} MiB (index pages read afresh), whose peak charge was "
+                f"{m['cgroup_peak_mib'] or 0:.0f} MiB" if m.get("memory_limit_mib") else "") + (
+                f". Search + format per question: p50 {m['latency']['p50']:.1f} ms, p95 {m['latency']['p95']:.1f} ms." if m.get("latency") else "."), ""]
 
 
 def _vectors(v: dict[str, Any]) -> list[str]:

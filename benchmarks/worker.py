@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.measure import memory_mib, percentiles, tree_bytes
+from benchmarks.measure import cap_memory, drop_page_cache, memory_mib, percentiles, tree_bytes
 from benchmarks.scale import Question, added_passages, make_corpus, read_paragraphs
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ class Options:
     # too large to encode here (1M passages: ~4 hours of MiniLM), for serving cost and memory only
     tiled_from: int = 0
     keep_caches: bool = False  # build: keep the term and embedding caches of an earlier build (not a cold build then)
+    memory_limit_mib: int = 0  # memory phase: run in a memory cgroup of this size (0: no limit), the index read afresh
 
     @property
     def dense(self) -> bool:
@@ -239,6 +240,7 @@ def phase_serve(opts: Options) -> dict[str, Any]:
         "floor_torch": percentiles(floor_torch) if floor_torch else None,
         "mismatches": mismatches, "answered": answered, "gold_questions": gold_questions, "quoted_gold_first": correct,
     }
+    out["pruning"] = pruning_effect(searcher, [q.text for q in questions[:300]])
     if floor:
         out["whole_over_floor_p50"] = out["whole"]["p50"] / out["floor"]["p50"]
         out["whole_over_floor_p95"] = out["whole"]["p95"] / out["floor"]["p95"]
@@ -324,6 +326,31 @@ def overlap_effect(searcher: Any, texts: list[str]) -> dict[str, float]:
     return out
 
 
+def pruning_effect(searcher: Any, texts: list[str]) -> dict[str, float]:
+    """BM25's top 100 as shipped (LexicalIndex.top: long columns looked up for the candidates only) vs every column
+    added whole and the scores sorted, interleaved question by question; and how many top-100 lists differ."""
+    import numpy as np
+
+    from retrieval.lexical import _best
+    from retrieval.search import CANDIDATES
+    from retrieval.text import fold_script, query_terms
+
+    lexical = searcher._lexical  # the benchmark's what-if reaches into the Searcher on purpose
+    times: dict[str, list[float]] = {"pruned": [], "whole": []}
+    differ = 0
+    for i, text in enumerate(texts):
+        terms = query_terms(fold_script(text))
+        found = {}
+        for name in (("pruned", "whole") if i % 2 else ("whole", "pruned")):
+            t = time.perf_counter()
+            found[name] = lexical.top(terms, CANDIDATES) if name == "pruned" else _best(lexical.scores(terms), CANDIDATES)
+            times[name].append(time.perf_counter() - t)
+        differ += not (np.array_equal(found["pruned"][0], found["whole"][0]) and found["pruned"][1].tobytes() == found["whole"][1].tobytes())
+    out = {f"{name}_{q}_ms": float(np.percentile(v, q)) * 1000 for name, v in times.items() for q in (50, 95)}
+    out.update(questions=len(texts), differ=differ)
+    return out
+
+
 def threads_effect(encoder: Any, texts: list[str]) -> dict[str, float]:
     """Median single-query encode time with 1 and with 2 torch threads, side by side, on this (shared) machine."""
     import numpy as np
@@ -346,20 +373,30 @@ def threads_effect(encoder: Any, texts: list[str]) -> dict[str, float]:
 def phase_memory(opts: Options) -> dict[str, Any]:
     """Serving memory as the bot has it: the Searcher opened by itself (its own encoder: ONNX Runtime where the
     backend allows, the PyTorch model dropped), ``opts.questions`` questions searched and formatted, nothing else
-    in the process; /proc/self/status before, after opening, and after the questions."""
+    in the process; /proc/self/status before, after opening, and after the questions. With ``memory_limit_mib``
+    the process first moves into a memory cgroup of that size and the index's pages are dropped from the page
+    cache, so it reads them in (and is charged for them) as a server started in a box of that size would."""
     from bot.format import format_answer
     from bot.language import Script
     from retrieval.search import Searcher
 
     questions = serve_questions(opts)
+    cap = None
+    if opts.memory_limit_mib:
+        cap = cap_memory(opts.memory_limit_mib)
+        drop_page_cache(opts.index_dir)
     before = memory_mib()
     started = time.perf_counter()
     searcher = Searcher.open(opts.index_dir, index_settings(opts))
     open_s = time.perf_counter() - started
     after_open = memory_mib()
+    seconds = []
     for q in questions:
+        t = time.perf_counter()
         format_answer(searcher.search(q.text, k=3), Script.SIMPLIFIED)
+        seconds.append(time.perf_counter() - t)
     return {"questions": len(questions), "open_s": open_s, "before": before, "after_open": after_open, "after_questions": memory_mib(),
+            "latency": percentiles(seconds), "memory_limit_mib": opts.memory_limit_mib, "cgroup_peak_mib": cap.peak_mib() if cap else None,
             "dense": searcher.info.dense_enabled, "vector_index": searcher.info.vector_index, "encoder_backend": searcher.info.encoder_backend}
 
 

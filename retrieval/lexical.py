@@ -135,9 +135,10 @@ class LexicalIndex:
         """Read an index written by save, its score matrix memory-mapped.
 
         Only the columns of the terms that questions ask for are ever read, so the operating system keeps just
-        those pages: at 100,000 passages the matrix took 447 MiB of resident memory loaded whole and 66 MiB
-        mapped, for 0.16 ms more per BM25 call at p50 (1.50 vs 1.66 ms, identical scores; benchmarks/RESULTS.md).
-        A mapped file stays readable after a later build removes its version directory.
+        those pages, and may drop them again when memory is short: at 100,000 passages the matrix (bm25s's layout
+        then) took 447 MiB of resident memory loaded whole and 66 MiB mapped after opening, for 0.16 ms more per
+        BM25 call at p50 (benchmarks/RESULTS.md, run 3). A mapped file stays readable after a later build removes
+        its version directory.
         """
         params = json.loads((directory / cls.PARAMS).read_text(encoding="utf-8"))
         if (params.get("k1"), params.get("b"), params.get("block_bits")) != (K1, B, BLOCK_BITS):

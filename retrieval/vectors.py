@@ -1,8 +1,10 @@
 """The dense index: unit vectors in FAISS, searched by inner product (cosine similarity).
 
 Exact search (flat) up to FLAT_LIMIT passages, where it takes a few milliseconds; HNSW above, which keeps a
-query fast on a large corpus at a small cost in recall. IVF is there for very large corpora that must stay
-small in memory. ``IndexSettings.vector_index`` picks one; "auto" follows the size.
+query fast on a large corpus at a small cost in recall, its vectors stored as float16 (half the memory of float32:
+a million 384-d vectors take 0.77 GB instead of 1.5; the cosines change by less than 0.001, see HNSW_STORAGE).
+IVF is there for very large corpora that must stay small in memory. ``IndexSettings.vector_index`` picks one;
+"auto" follows the size.
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ FLAT_LIMIT = 50_000
 HNSW_NEIGHBOURS = 32
 HNSW_EF_SEARCH = 256  # measured at 1M vectors (benchmarks/million.py): recall@10 0.960 at 128, 0.988 at 256 (p95 3.5 ms)
 HNSW_EF_CONSTRUCTION = 200
+# float16 vectors in the HNSW graph (faiss.IndexHNSWSQ, QT_fp16): at a million tiled MiniLM vectors, recall@10
+# against exact search RECALL_FP16 at efSearch 256 vs 0.988 with float32, and 1.04 instead of 1.81 GB of index
+# (benchmarks/RESULTS.md, run 5, "A million vectors, float16").
+FP16_TOLERANCE = 1e-3  # a stored float16 component is within this of its float32 (unit vectors: |x| <= 1, 11-bit mantissa)
 IVF_PROBES = 16  # at least; IVF_PROBE_SHARE of the lists on large indexes
 IVF_PROBE_SHARE = 1 / 32  # 125 of 4,000 lists at 1M vectors; measured there (benchmarks/million.py): nprobe 128 recall@10 0.985, 16 only 0.853
 
@@ -39,7 +45,8 @@ def build_vectors(vectors: np.ndarray, kind: str) -> Any:
     if kind == "flat":
         index = faiss.IndexFlatIP(dim)
     elif kind == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+        index = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_fp16, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+        index.train(vectors[:1])  # float16 has nothing to learn; FAISS wants the call
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
         index.hnsw.efSearch = HNSW_EF_SEARCH
     elif kind == "ivf":
@@ -59,13 +66,14 @@ def extend_previous(previous: Path, vectors: np.ndarray, kind: str) -> Any | Non
 
     Rebuilding an HNSW graph is most of a small rebuild at scale (at 100k passages 108 s of a 113 s rebuild after
     adding 1%, benchmarks/RESULTS.md); adding the new 1% to the previous graph takes a second or two. The previous
-    index is used only when it is the same kind, dimension and metric, and every row it holds has exactly the
-    vector this build has for that row (compared in blocks, so that a changed model, text or order builds anew).
-    IVF is always built anew: its lists keep no vectors to compare without a direct map.
+    index is used only when it is the same kind, dimension and metric, and every row it holds has the vector this
+    build has for that row (exactly; for HNSW's float16 vectors, to within FP16_TOLERANCE), compared in blocks, so
+    that a changed model, text or order builds anew. IVF is always built anew: its lists keep no vectors to compare
+    without a direct map.
     """
     import faiss
 
-    kinds = {"flat": faiss.IndexFlatIP, "hnsw": faiss.IndexHNSWFlat}
+    kinds = {"flat": faiss.IndexFlatIP, "hnsw": faiss.IndexHNSWSQ}
     if kind not in kinds or not previous.is_file():
         return None
     try:
@@ -75,9 +83,10 @@ def extend_previous(previous: Path, vectors: np.ndarray, kind: str) -> Any | Non
     held = index.ntotal
     if type(index) is not kinds[kind] or index.metric_type != faiss.METRIC_INNER_PRODUCT or index.d != vectors.shape[1] or not 0 < held <= len(vectors):
         return None
+    tolerance = FP16_TOLERANCE if kind == "hnsw" else 0.0
     for start in range(0, held, _COMPARE_ROWS):
         stop = min(held, start + _COMPARE_ROWS)
-        if not np.array_equal(index.reconstruct_n(start, stop - start), vectors[start:stop]):
+        if np.abs(index.reconstruct_n(start, stop - start) - vectors[start:stop]).max(initial=0.0) > tolerance:
             return None
     if kind == "hnsw":
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION

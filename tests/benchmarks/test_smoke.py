@@ -40,6 +40,7 @@ def test_harness_runs_at_300_passages_lexical(shared_eval: Path, tmp_path: Path)
     serve = phase_serve(opts)
     assert serve["questions"] == 20 and serve["whole"]["n"] == 20
     assert serve["mismatches"] == 0  # the staged path answers exactly like Searcher.search
+    assert serve["pruning"]["questions"] == 20 and serve["pruning"]["differ"] == 0
     assert {"screen", "fold_tokenise", "bm25", "refine", "fuse_decline", "format"} <= set(serve["stages"])
     assert "encode" not in serve["stages"] and serve["floor"] is None
     memory = phase_memory(opts)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from retrieval.vectors import (
+    FP16_TOLERANCE,
     IVF_PROBES,
     build_vectors,
     extend_previous,
@@ -48,7 +49,8 @@ def test_a_build_that_appends_rows_extends_the_previous_index(tmp_path: Path, ki
     save_vectors(build_vectors(vectors[:2_970], kind), tmp_path / "v.faiss")
     extended = extend_previous(tmp_path / "v.faiss", vectors, kind)
     assert extended is not None and extended.ntotal == 3_000
-    assert np.array_equal(extended.reconstruct_n(0, 3_000), vectors)
+    stored = extended.reconstruct_n(0, 3_000)
+    assert np.array_equal(stored, vectors) if kind == "flat" else np.abs(stored - vectors).max() <= FP16_TOLERANCE
     assert all(search_vectors(extended, vectors[row], 1)[0][0] == row for row in (0, 2_969, 2_970, 2_999))
     if kind == "hnsw":
         assert extended.hnsw.efSearch == build_vectors(vectors[:10], "hnsw").hnsw.efSearch
@@ -69,3 +71,15 @@ def test_anything_but_appending_builds_anew(tmp_path: Path) -> None:
     assert extend_previous(tmp_path / "bad.faiss", vectors, "hnsw") is None
     save_vectors(build_vectors(vectors, "ivf"), tmp_path / "ivf.faiss")
     assert extend_previous(tmp_path / "ivf.faiss", vectors, "ivf") is None  # IVF keeps no vectors to compare
+
+
+def test_hnsw_keeps_float16_vectors_at_about_half_the_size_with_the_same_neighbours() -> None:
+    import faiss
+
+    vectors = _unit(4_000, dim=384)
+    fp16 = build_vectors(vectors, "hnsw")
+    flat = faiss.IndexHNSWFlat(384, fp16.hnsw.nb_neighbors(0) // 2, faiss.METRIC_INNER_PRODUCT)
+    flat.add(vectors)
+    assert faiss.serialize_index(fp16).nbytes < 0.65 * faiss.serialize_index(flat).nbytes
+    assert np.abs(fp16.reconstruct_n(0, 4_000) - vectors).max() <= FP16_TOLERANCE
+    assert all(search_vectors(fp16, vectors[row], 1)[0][0] == row for row in range(0, 4_000, 97))
