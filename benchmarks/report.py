@@ -25,7 +25,7 @@ def _serve(title: str, s: dict[str, Any]) -> list[str]:
     lines = [f"**{title}** ({s['questions']} questions, warm, one thread; index `{s.get('vector_index') or 'lexical only'}`)", "",
              "| stage | p50 ms | p95 ms | p99 ms | mean ms |", "| --- | --- | --- | --- | --- |"]
     lines += [_row(stage, s["stages"].get(stage)) for stage in STAGES if stage in s["stages"]]
-    lines += [_row("sum of stages on the critical path (all but encode)", s["staged_total"]), _row("**whole** (Searcher.search + format_answer)", s["whole"])]
+    lines += [_row("sum of stages on the critical path (all but encode and vector_search)", s["staged_total"]), _row("**whole** (Searcher.search + format_answer)", s["whole"])]
     if s.get("floor"):
         lines.append(_row(f"floor: one raw `encode([q])` of the question encoder ({s.get('encoder_backend') or 'torch'})", s["floor"]))
     if s.get("floor_torch"):
@@ -52,7 +52,7 @@ def _serve(title: str, s: dict[str, Any]) -> list[str]:
                          f"{m['uncapped_ms']:.1f} ms each." if "uncapped_ms" in m else "."))
     if s.get("overlap"):
         o = s["overlap"]
-        lines.append(f"Encode beside the lexical half (shipped) vs before it, {o['questions']} questions interleaved: Searcher.search p50 "
+        lines.append(f"Dense half (encode, vector search) beside the lexical half (shipped) vs before it, {o['questions']} questions interleaved: Searcher.search p50 "
                      f"{o['overlapped_50_ms']:.1f} vs {o['one_after_other_50_ms']:.1f} ms, p95 {o['overlapped_95_ms']:.1f} vs "
                      f"{o['one_after_other_95_ms']:.1f} ms.")
     if s.get("pruning"):

@@ -7,17 +7,18 @@ Stages:
 
 - screen: retrieval.decline.screen (control characters, greeting, gibberish);
 - fold_tokenise: fold_script, content_units (jieba + IDF weights), query_terms;
-- bm25: LexicalIndex.scores over every passage and the top-100 selection (_top);
+- bm25: LexicalIndex.top, the 100 best passages by BM25;
 - refine: Searcher._refine, the sentence coverage of the best lexical candidates (part of the lexical ranking);
-- encode: the query encode (dense path only). It runs in another thread while this one ranks lexically, so it
-  overlaps the four stages above and is not part of the critical path;
-- encode_wait: how long the search then still waited for the encode (dense path only): encode minus the
-  lexical stages, when the encode is the longer;
-- vector_search: FAISS search for the nearest passages (dense path only);
+- encode: the query encode (dense path only), and
+- vector_search: FAISS search for the nearest passages (dense path only). Both run in another thread (the dense
+  half) while this one ranks lexically, so they overlap the four stages above and are not on the critical path;
+- dense_wait: how long the search then still waited for the dense half (dense path only): encode plus vector
+  search minus the lexical stages, when the dense half is the longer;
 - fuse_decline: the rest of Searcher.search: fusion, coverage of the final hits, confidence, bold terms, the Answer;
 - format: bot.format.format_answer, the Telegram HTML message.
 
-``critical_path`` sums every stage but ``encode``: what one search waits for, one stage after another.
+``critical_path`` sums every stage but ``encode`` and ``vector_search``: what one search waits for, one stage after
+another.
 """
 
 from __future__ import annotations
@@ -30,12 +31,12 @@ from typing import Any
 
 from retrieval.model import Answer
 
-STAGES = ("screen", "fold_tokenise", "bm25", "refine", "encode", "encode_wait", "vector_search", "fuse_decline", "format")
-OVERLAPPED = ("encode",)  # runs beside the critical path, not on it
+STAGES = ("screen", "fold_tokenise", "bm25", "refine", "encode", "vector_search", "dense_wait", "fuse_decline", "format")
+OVERLAPPED = ("encode", "vector_search")  # the dense half runs beside the critical path, not on it
 
 # Names imported by retrieval.search, and the stage each belongs to.
 _MODULE_STAGES = {"screen": "screen", "fold_script": "fold_tokenise", "content_units": "fold_tokenise", "query_terms": "fold_tokenise",
-                  "_top": "bm25", "encode": "encode", "search_vectors": "vector_search"}
+                  "encode": "encode", "search_vectors": "vector_search"}
 
 
 @dataclass(frozen=True)
@@ -75,14 +76,14 @@ def _clocked(searcher: Any, seconds: dict[str, float], clock: Callable[[], float
 
 
 class _WaitClock:
-    """Stands in for the Searcher's encode pool: the futures it hands out time their ``result`` as encode_wait."""
+    """Stands in for the Searcher's encode pool: the futures it hands out time their ``result`` as dense_wait."""
 
     def __init__(self, pool: Any, wrap: Callable[[str, Callable[..., Any]], Callable[..., Any]]) -> None:
         self._pool, self._wrap = pool, wrap
 
     def submit(self, *args: Any, **kwargs: Any) -> Any:
         future = self._pool.submit(*args, **kwargs)
-        future.result = self._wrap("encode_wait", future.result)
+        future.result = self._wrap("dense_wait", future.result)
         return future
 
 

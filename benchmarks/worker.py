@@ -307,7 +307,8 @@ class _Inline:
 
 
 def overlap_effect(searcher: Any, texts: list[str]) -> dict[str, float]:
-    """Searcher.search with the query encoded beside the lexical half (as shipped) and before it, interleaved."""
+    """Searcher.search with the dense half (encode, vector search) beside the lexical half (as shipped) and before
+    it, interleaved."""
     import numpy as np
 
     pool = searcher._encodes

@@ -77,8 +77,9 @@ class Searcher:
         # Concurrent questions share one encode call; it also keeps to one encode at a time, as the
         # tokenizers of sentence-transformers are not safe to share between threads.
         self._batcher = None if encoder is None else EncodeBatcher(lambda texts: encode(encoder, texts, batch_size=len(texts)))
-        # Threads that wait on the batcher while their callers rank lexically: as many as one batch can take, so
-        # that concurrent questions still meet in one encode. Idle threads cost nothing but their stacks.
+        # Threads that run the dense half (waiting on the batcher, then searching the vectors) while their callers
+        # rank lexically: as many as one batch can take, so that concurrent questions still meet in one encode.
+        # Idle threads cost nothing but their stacks.
         self._encodes = ThreadPoolExecutor(max_workers=MAX_BATCH, thread_name_prefix="quotebot-encode")
 
     @classmethod
@@ -143,20 +144,18 @@ class Searcher:
     def rank(self, question: str, n: int = 10) -> list[Ranked]:
         """The n best passages for a question, best first, with no decline (the evaluation uses this).
 
-        With a dense index the question is encoded in another thread while this one ranks it lexically: torch
-        computes without the GIL, so the lexical half (tokenising, BM25, sentence coverage) costs almost no
-        time of its own (benchmarks/RESULTS.md, run 4).
+        With a dense index the dense half (encoding the question, searching the vectors) runs in another thread
+        while this one ranks the question lexically: the encoder and FAISS compute without the GIL, so the lexical
+        half (tokenising, BM25, sentence coverage) costs almost no time of its own (benchmarks/RESULTS.md, runs 4-5).
         """
-        encoding: Future[np.ndarray] | None = None
+        dense_half: Future[list[tuple[int, float]]] | None = None
         if self._vectors is not None and self._batcher is not None:
-            encoding = self._encodes.submit(self._batcher.encode, query_text(self._manifest.model, question))
+            dense_half = self._encodes.submit(self._dense_ranking, question)
         folded = fold_script(question)
         units = content_units(folded, self._lexical.idf, self._lexical.max_idf)
         rows, scores = self._lexical.top(query_terms(folded), CANDIDATES)
         lexical, covered = self._refine(list(zip(rows.tolist(), scores.tolist(), strict=True)), units)
-        dense: list[tuple[int, float]] = []
-        if encoding is not None:
-            dense = search_vectors(self._vectors, encoding.result(), CANDIDATES)
+        dense = dense_half.result() if dense_half is not None else []
         z = _standard_scores(dense)
         if dense:
             lexical_confidence = confidence(covered[lexical[0][0]].share, covered[lexical[0][0]].sentence_share) if lexical else 0.0
@@ -171,6 +170,11 @@ class Searcher:
             Ranked(row, score, lex_rank.get(row), dense_rank.get(row), covered[row] if row in covered else coverage(units, texts[row]), z.get(row))
             for row, score in fused[:n]
         ]
+
+    def _dense_ranking(self, question: str) -> list[tuple[int, float]]:
+        """The passages nearest the question's vector (encoded through the micro-batcher), best first."""
+        assert self._batcher is not None
+        return search_vectors(self._vectors, self._batcher.encode(query_text(self._manifest.model, question)), CANDIDATES)
 
     def _refine(self, top: list[tuple[int, float]], units: tuple[Unit, ...]) -> tuple[list[tuple[int, float]], dict[int, Coverage]]:
         """Lexical ranking of the BM25 top (row, score), best first: BM25 relative to the best, plus the share of

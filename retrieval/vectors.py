@@ -2,7 +2,7 @@
 
 Exact search (flat) up to FLAT_LIMIT passages, where it takes a few milliseconds; HNSW above, which keeps a
 query fast on a large corpus at a small cost in recall, its vectors stored as float16 (half the memory of float32:
-a million 384-d vectors take 0.77 GB instead of 1.5; the cosines change by less than 0.001, see HNSW_STORAGE).
+a million 384-d vectors take 0.77 GB instead of 1.5; a component changes by less than FP16_TOLERANCE).
 IVF is there for very large corpora that must stay small in memory. ``IndexSettings.vector_index`` picks one;
 "auto" follows the size.
 """
