@@ -6,17 +6,17 @@ intersection each: 18% of the lexical build, profiled). Here each passage arrive
 distinct term ids and their frequencies), so the matrix is a handful of array operations per chunk of passages.
 
 The formulas are bm25s's own (``bm25s.scoring._score_idf_lucene`` and ``_score_tfc_lucene``, after Kamphuis
-et al., "Which BM25 do you mean? A large-scale reproducibility study of scoring variants", ECIR 2020), computed
-in the same floating-point order, so every score is bit-identical to ``bm25s.BM25(method="lucene").index``'s
-(tests/retrieval/test_lexical_build.py checks it). Columns are terms, a column's entries in passage order,
-``data`` float32 as bm25s has it. Where bm25s keeps each entry's passage as an int32, a ``Matrix`` keeps its place
-in a block of 65,536 passages (uint16) and, per column, where each block's entries begin (``blocks``): 6 bytes an
-entry instead of 8, so a million passages (~500M entries) take 3.0 GB instead of 4.0, on disk and in the memory
-a server maps.
+et al., "Which BM25 do you mean? A large-scale reproducibility study of scoring variants", ECIR 2020): a score is
+the term's IDF times tf / (tf + k1 * (1 - b + b * length / mean length)), a factor between 0 and 1. bm25s keeps
+each score as a float32 and each entry's passage as an int32 (8 bytes an entry: 4.0 GB at a million passages). A
+``Matrix`` keeps the factor in 8 bits (its score is IDF x q / 255, within IDF / 510 of bm25s's, checked in
+tests/retrieval/test_lexical_build.py; the retrieval figures did not move, retrieval/README.md) and the passage as
+its place in a block of 65,536 passages (uint16) with, per column, where each block's entries begin (``blocks``):
+3 bytes an entry, 1.5 GB at a million passages, on disk and in the memory a server maps.
 
 Memory is what limits the corpus size at build time, so the counts are kept chunk by chunk and the matrix is
 filled chunk by chunk, with no array over all entries beyond the counts themselves and the matrix: 4 bytes of
-term id and 1-2 of count per entry in, 6 bytes out.
+term id and 1-2 of count per entry in, 3 bytes out.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import numpy as np
 
 BLOCK_BITS = 16
 BLOCK = 1 << BLOCK_BITS  # passages per block: a place in a block fits a uint16
+LEVELS = 255  # a score's tf factor is kept as round(factor * LEVELS), 1..255, in a uint8
 
 
 def lucene_idf(df: int, n_docs: int) -> float:
@@ -67,17 +68,23 @@ class CountedPassages:
 
 @dataclass(frozen=True)
 class Matrix:
-    """The passages x terms BM25 matrix by columns: ``data`` (float32) and ``rows`` (uint16: an entry's passage less
-    its block's first passage) one column after another; column t's entries of block b are
-    ``blocks[t, b]:blocks[t, b + 1]``, and ``indptr[t]:indptr[t + 1]`` are all of them."""
+    """The passages x terms BM25 matrix by columns: ``data`` (uint8: an entry's tf factor in 255ths) and ``rows``
+    (uint16: an entry's passage less its block's first passage) one column after another; column t's entries of
+    block b are ``blocks[t, b]:blocks[t, b + 1]``, all of them ``indptr[t]:indptr[t + 1]``; an entry's score is
+    ``data * step[t]``, ``step`` being the term's IDF (``idf``, float32) / 255."""
 
     data: np.ndarray
     rows: np.ndarray
     blocks: np.ndarray  # int64, terms x (blocks + 1)
     indptr: np.ndarray  # int64, terms + 1
+    idf: np.ndarray  # float32, one per term: no score of its column exceeds it
     passages: int
 
-    FILES = ("data", "rows", "blocks", "indptr")
+    FILES = ("data", "rows", "blocks", "indptr", "idf")
+
+    @property
+    def step(self) -> np.ndarray:
+        return self.idf / np.float32(LEVELS)
 
     def save(self, directory: Path) -> None:
         """Write the arrays as .npy files into directory."""
@@ -87,32 +94,38 @@ class Matrix:
 
     @classmethod
     def load(cls, directory: Path, passages: int) -> Matrix:
-        """Read the arrays written by save: the entries memory-mapped, the column pointers in memory."""
+        """Read the arrays written by save: the entries memory-mapped, the per-term arrays in memory."""
         # Plain ndarray views of the maps (np.asarray): slicing a np.memmap runs Python code of its own for every
         # slice, which was a third of a query's time at a million passages (a few hundred slices a question).
         data, rows, blocks = (np.asarray(np.load(directory / f"{name}.npy", mmap_mode="r")) for name in cls.FILES[:3])
-        indptr = np.load(directory / "indptr.npy")
-        matrix = cls(data, rows, blocks, indptr, passages)
+        indptr, idf = np.load(directory / "indptr.npy"), np.load(directory / "idf.npy")
+        matrix = cls(data, rows, blocks, indptr, idf, passages)
         expected = (passages + BLOCK - 1) // BLOCK + 1
-        if data.dtype != np.float32 or rows.dtype != np.uint16 or blocks.shape != (len(indptr) - 1, expected) or not len(data) == len(rows) == indptr[-1]:
+        if (data.dtype != np.uint8 or rows.dtype != np.uint16 or idf.dtype != np.float32 or blocks.shape != (len(indptr) - 1, expected)
+                or len(idf) != len(indptr) - 1 or not len(data) == len(rows) == indptr[-1]):
             raise ValueError(f"the matrix files in {directory} do not fit together ({data.dtype}, {rows.dtype}, {blocks.shape}, {indptr.shape})")
         return matrix
+
+    def column_scores(self, term: int) -> np.ndarray:
+        """The scores of a column's entries, in passage order (float32)."""
+        return self.data[self.indptr[term] : self.indptr[term + 1]] * self.step[term]
 
     def passages_of(self, term: int) -> np.ndarray:
         """The passages (rows) of a column's entries, ascending."""
         bounds = self.blocks[term]
         return np.concatenate([self.rows[bounds[b] : bounds[b + 1]] + np.int64(b * BLOCK) for b in range(len(bounds) - 1)])
 
-    def add_column(self, total: np.ndarray, term: int) -> None:
-        """Add a column's scores to ``total`` (one float32 per passage), entry by entry in passage order."""
+    def add_column(self, total: np.ndarray, term: int, step: np.float32) -> None:
+        """Add a column's scores to ``total`` (one float32 per passage), entry by entry in passage order (``step``:
+        the term's ``self.step``, which the caller reads once)."""
         bounds = self.blocks[term]
         for block in range(len(bounds) - 1):
             start, end = int(bounds[block]), int(bounds[block + 1])
             if end > start:
                 # np.add.at, not a fancy-indexed +=: NumPy 2's add.at is 2-3x faster at every column length (measured).
-                np.add.at(total[block * BLOCK : (block + 1) * BLOCK], self.rows[start:end], self.data[start:end])
+                np.add.at(total[block * BLOCK : (block + 1) * BLOCK], self.rows[start:end], self.data[start:end] * step)
 
-    def add_column_at(self, total: np.ndarray, term: int, passages: np.ndarray, by_block: np.ndarray) -> None:
+    def add_column_at(self, total: np.ndarray, term: int, step: np.float32, passages: np.ndarray, by_block: np.ndarray) -> None:
         """Add a column's score of each of ``passages`` (ascending) to ``total`` (one float32 per passage given; 0 is
         added where the column has no entry, which leaves a sum as it was). ``by_block[b]`` is where block b's
         passages begin in ``passages`` (``np.searchsorted(passages, block starts)``)."""
@@ -125,7 +138,7 @@ class Matrix:
             rows = self.rows[start:end]
             wanted = (passages[first:last] - block * BLOCK).astype(np.uint16)
             at = np.minimum(np.searchsorted(rows, wanted), len(rows) - 1)
-            total[first:last] += np.where(rows[at] == wanted, self.data[start:end][at], np.float32(0))
+            total[first:last] += np.where(rows[at] == wanted, self.data[start:end][at] * step, np.float32(0))
 
 
 def lucene_csc(passages: CountedPassages, n_terms: int, k1: float, b: float) -> Matrix:
@@ -154,16 +167,16 @@ def lucene_csc(passages: CountedPassages, n_terms: int, k1: float, b: float) -> 
     np.cumsum(df, out=indptr[1:])
     del df
     n_blocks = max(1, (n_docs + BLOCK - 1) // BLOCK)
-    data = np.empty(int(indptr[-1]), dtype=np.float32)
+    data = np.empty(int(indptr[-1]), dtype=np.uint8)
     rows16 = np.empty(int(indptr[-1]), dtype=np.uint16)
     per_block = np.zeros(n_terms * n_blocks, dtype=np.int64)  # entries of each (term, block)
     filled = indptr[:-1].copy()  # the next free place in each term's column
     first = 0
     for ids, counts, sizes in chunks:
         rows = _rows(sizes) + np.int32(first)
-        # bm25s: tf / (k1 * ((1 - b) + b * l_d / l_avg) + tf), in float64, times the float32 idf, stored as float32.
+        # bm25s: tf / (k1 * ((1 - b) + b * l_d / l_avg) + tf), in float64 (times the float32 idf at query time).
         freq = counts.astype(np.float64)
-        scores = (idf[ids].astype(np.float64) * (freq / (norm[rows] + freq))).astype(np.float32)
+        factor = np.clip(np.rint(freq / (norm[rows] + freq) * LEVELS), 1, LEVELS).astype(np.uint8)
         # The chunk's entries by term and, within a term, in passage order (the entry's place in the low 32
         # bits): chunks come in passage order, so each column's rows ascend, as bm25s's own sort leaves them.
         key = (ids.astype(np.int64) << 32) | np.arange(len(ids), dtype=np.int64)
@@ -172,7 +185,7 @@ def lucene_csc(passages: CountedPassages, n_terms: int, k1: float, b: float) -> 
         starts = np.flatnonzero(np.diff(term, prepend=-1))  # where each term's run begins
         runs = np.diff(starts, append=len(term))
         place = filled[term] + (np.arange(len(term)) - np.repeat(starts, runs))
-        data[place] = scores[order]
+        data[place] = factor[order]
         passage = rows[order]
         rows16[place] = passage & (BLOCK - 1)
         np.add.at(per_block, term * n_blocks + (passage >> BLOCK_BITS), 1)
@@ -183,7 +196,7 @@ def lucene_csc(passages: CountedPassages, n_terms: int, k1: float, b: float) -> 
     blocks[:, 0] = indptr[:-1]
     np.cumsum(per_block.reshape(n_terms, n_blocks), axis=1, out=blocks[:, 1:])
     blocks[:, 1:] += indptr[:-1, None]
-    return Matrix(data, rows16, blocks, indptr, n_docs)
+    return Matrix(data, rows16, blocks, indptr, idf, n_docs)
 
 
 def _rows(sizes: np.ndarray) -> np.ndarray:

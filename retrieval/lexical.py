@@ -2,7 +2,7 @@
 
 The terms are those of retrieval.text (bm25s's splitter, like most, treats a run of Chinese as one word), counted
 per passage and mapped to integer ids as the passages stream by (retrieval.terms); retrieval.bm25 turns the counts
-into the score matrix (bm25s's scores to the bit, in a leaner layout) and keeps its files. One index holds every
+into the score matrix (bm25s's scores with their tf factor kept in 8 bits, in a leaner layout) and keeps its files. One index holds every
 kind of term; a question's score is the weighted sum of the BM25 contributions of its terms, so the kinds can
 count differently without keeping four indexes:
 
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.bm25 import BLOCK, BLOCK_BITS, CountedPassages, Matrix, lucene_csc
+from retrieval.bm25 import BLOCK, BLOCK_BITS, LEVELS, CountedPassages, Matrix, lucene_csc
 from retrieval.text import JIEBA_PREFIX
 
 K1 = 0.6
@@ -103,6 +103,7 @@ class LexicalIndex:
         self._matrix = matrix
         self.size: int = matrix.passages
         self._df = np.diff(matrix.indptr)  # a column's entries: its term's document frequency
+        self._step = matrix.step  # a term's score per level of an entry
         self._vocab = vocab
         if len(vocab) != len(self._df) or (vocab and max(vocab.values()) >= len(self._df)):
             raise ValueError(f"vocabulary of {len(vocab)} terms does not fit a matrix of {len(self._df)} term columns")
@@ -127,7 +128,7 @@ class LexicalIndex:
         """Write the index files into directory."""
         self._matrix.save(directory)
         (directory / self.VOCAB).write_text(json.dumps(self._vocab, ensure_ascii=False), encoding="utf-8")
-        params = {"k1": K1, "b": B, "passages": self.size, "block_bits": BLOCK_BITS}
+        params = {"k1": K1, "b": B, "passages": self.size, "block_bits": BLOCK_BITS, "levels": LEVELS}
         (directory / self.PARAMS).write_text(json.dumps(params), encoding="utf-8")
 
     @classmethod
@@ -141,7 +142,7 @@ class LexicalIndex:
         its version directory.
         """
         params = json.loads((directory / cls.PARAMS).read_text(encoding="utf-8"))
-        if (params.get("k1"), params.get("b"), params.get("block_bits")) != (K1, B, BLOCK_BITS):
+        if (params.get("k1"), params.get("b"), params.get("block_bits"), params.get("levels")) != (K1, B, BLOCK_BITS, LEVELS):
             raise ValueError(f"the lexical index in {directory} was written with other parameters ({params})")
         vocab = json.loads((directory / cls.VOCAB).read_text(encoding="utf-8"))
         return cls(Matrix.load(directory, int(params["passages"])), vocab)
@@ -178,16 +179,17 @@ class LexicalIndex:
         partial = np.zeros(self.size, dtype=np.float32)  # the weighted sum, for bounding only (the slack covers its rounding)
         for (weight, _), part in zip(kinds, partials, strict=True):
             partial += part if weight == 1.0 else weight * part
-        candidates = _candidates(partial, n, sum(kinds[k][0] * self._idf_of_df(int(self._df[t])) for k, t in rest), self._pool(short))
+        # Each long column adds at most its IDF (q <= 255); the slack in _candidates covers float32 rounding.
+        candidates = _candidates(partial, n, sum(kinds[k][0] * float(self._matrix.idf[t]) for k, t in rest), self._pool(short))
         # A candidate costs a binary search in each long column; adding the long columns whole costs their entries.
         if candidates is None or len(candidates) * len(rest) * LOOKUP_COST > sum(int(self._df[t]) for _, t in rest):
             for k, t in rest:
-                self._matrix.add_column(partials[k], t)
+                self._matrix.add_column(partials[k], t, self._step[t])
             return _best(_combine([(w, p) for (w, _), p in zip(kinds, partials, strict=True)], self.size), n)
         by_block = np.searchsorted(candidates, np.arange(self._matrix.blocks.shape[1]) * BLOCK)
         sums = [p[candidates] for p in partials]
         for k, t in rest:
-            self._matrix.add_column_at(sums[k], t, candidates, by_block)
+            self._matrix.add_column_at(sums[k], t, self._step[t], candidates, by_block)
         best, scores = _best(_combine([(w, p) for (w, _), p in zip(kinds, sums, strict=True)], len(candidates)), n)
         return candidates[best], scores
 
@@ -218,12 +220,8 @@ class LexicalIndex:
     def _accumulate(self, columns: list[int]) -> np.ndarray:
         total = np.zeros(self.size, dtype=np.float32)
         for term in columns:
-            self._matrix.add_column(total, term)
+            self._matrix.add_column(total, term, self._step[term])
         return total
-
-    def _idf_of_df(self, df: int) -> float:
-        """An upper bound of any entry in a column of df entries: its IDF as the matrix stores it (float32)."""
-        return float(np.float32(math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))))
 
     def idf(self, term: str) -> float:
         """Lucene's inverse document frequency of a term; a term the corpus lacks gets the highest value."""

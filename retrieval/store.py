@@ -3,7 +3,7 @@
     index_dir/                 a symbolic link to the current version, swapped whole by retrieval.build
       manifest.json            written last: an index without it was never finished
       passages.sqlite3         passages in index order, with citation metadata and folded text
-      lexical/                 the BM25 matrix (retrieval.bm25.Matrix: data, rows, blocks, indptr .npy), vocab.json, params.json
+      lexical/                 the BM25 matrix (retrieval.bm25.Matrix: data, rows, blocks, indptr, idf .npy), vocab.json, params.json
       vectors.faiss            present when dense retrieval is enabled
 """
 
@@ -21,7 +21,7 @@ from typing import Any
 from corpus.model import Citation, Passage
 from retrieval.errors import IndexCorruptError, IndexMissingError, IndexVersionError
 
-FORMAT_VERSION = 2  # 2: the BM25 matrix keeps passages as uint16 places in blocks (1: bm25s's own files)
+FORMAT_VERSION = 3  # 3: BM25 tf factors in 8 bits; 2: passages as uint16 places in blocks; 1: bm25s's own files
 MANIFEST = "manifest.json"
 PASSAGES = "passages.sqlite3"
 LEXICAL = "lexical"

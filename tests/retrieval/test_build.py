@@ -34,7 +34,7 @@ def test_a_lexical_index_opens_and_describes_itself(sample_index: Path, sample_p
     assert info.newest_date == "2023-06-05"
     assert info.dense_enabled is False and info.model is None
     manifest = json.loads((sample_index / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["format_version"] == 2 and manifest["model_setting"] == "none"
+    assert manifest["format_version"] == 3 and manifest["model_setting"] == "none"
     assert len(manifest["corpus_fingerprint"]) == 64
     assert sample_index.is_symlink()
 
