@@ -111,6 +111,8 @@ def _vectors(v: dict[str, Any]) -> list[str]:
             e = part[kind]
             recall = f"{e['recall_at_10']:.3f}" if "recall_at_10" in e else "–"
             lines.append(f"| {kind} | {e['build_s']:.1f} | {recall} | {_ms(e['latency'], 'p50')} | {_ms(e['latency'], 'p95')} |")
+            for ef, f in e.get("ef_search", {}).items():
+                lines.append(f"| {kind}, efSearch {ef} | | {f['recall_at_10']:.3f} | {_ms(f['latency'], 'p50')} | {_ms(f['latency'], 'p95')} |")
         lines.append("")
     return lines
 

@@ -81,7 +81,31 @@ def study(vectors: np.ndarray, queries: np.ndarray, kinds: tuple[str, ...] = ("h
         entry: dict[str, Any] = {"build_s": build_s, "latency": percentiles(times)}
         if with_recall:
             entry["recall_at_10"] = recall(found, truth)
+        if kind == "hnsw" and with_recall:
+            entry["ef_search"] = ef_sweep(index, queries, truth, k)
         out[kind] = entry
+    return out
+
+
+def ef_sweep(index: Any, queries: np.ndarray, truth: list[set[int]], k: int, efs: tuple[int, ...] = (64, 128, 256, 512)) -> dict[str, Any]:
+    """Recall@k and latency of an HNSW index at several efSearch values (the shipped one restored after)."""
+    from retrieval.search import CANDIDATES
+    from retrieval.vectors import search_vectors
+
+    shipped = index.hnsw.efSearch
+    out: dict[str, Any] = {}
+    try:
+        for ef in efs:
+            index.hnsw.efSearch = ef
+            times, found = [], []
+            for q in queries:
+                t = time.perf_counter()
+                rows = search_vectors(index, q, CANDIDATES)
+                times.append(time.perf_counter() - t)
+                found.append({r for r, _ in rows[:k]})
+            out[str(ef)] = {"recall_at_10": recall(found, truth), "latency": percentiles(times)}
+    finally:
+        index.hnsw.efSearch = shipped
     return out
 
 
