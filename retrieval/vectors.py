@@ -18,7 +18,12 @@ from retrieval.config import VectorIndexKind
 
 FLAT_LIMIT = 50_000
 HNSW_NEIGHBOURS = 32
-HNSW_EF_SEARCH = 256  # measured at 1M vectors (benchmarks/million.py): recall@10 0.960 at 128, 0.988 at 256 (p95 3.5 ms)
+# efSearch by the graph's size: recall@10 against exact search at 100k real MiniLM vectors 0.993 at 128 (p50 0.7 ms)
+# and 0.996 at 256 (1.3 ms); at 1M tiled vectors 0.960 at 128 and 0.988 at 256 (p95 3.5 ms) (benchmarks/RESULTS.md,
+# run 5, and benchmarks/million.py). Between 100k and 1M it was not measured: the larger value from twice the size.
+HNSW_EF_SEARCH = 256
+HNSW_EF_SEARCH_SMALL = 128
+HNSW_SMALL_ROWS = 200_000
 HNSW_EF_CONSTRUCTION = 200
 # float16 vectors in the HNSW graph (faiss.IndexHNSWSQ, QT_fp16): at a million tiled MiniLM vectors, recall@10
 # against exact search 0.987 at efSearch 256 (float32: 0.988), p95 3.0 ms, and 1.04 instead of 1.81 GB of index;
@@ -48,7 +53,7 @@ def build_vectors(vectors: np.ndarray, kind: str) -> Any:
         index = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_fp16, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
         index.train(vectors[:1])  # float16 has nothing to learn; FAISS wants the call
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = HNSW_EF_SEARCH
+        index.hnsw.efSearch = ef_search(size)
     elif kind == "ivf":
         # About 4*sqrt(n) lists, with at least 39 training points per list as FAISS recommends.
         lists = max(1, min(int(4 * np.sqrt(size)), size // 39))
@@ -97,6 +102,11 @@ def extend_previous(previous: Path, vectors: np.ndarray, kind: str) -> Any | Non
 _COMPARE_ROWS = 20_000  # rows of the previous index compared at a time (30 MB of 384-d vectors)
 
 
+def ef_search(rows: int) -> int:
+    """How many candidates an HNSW search of a graph this large keeps (FAISS's efSearch)."""
+    return HNSW_EF_SEARCH_SMALL if rows <= HNSW_SMALL_ROWS else HNSW_EF_SEARCH
+
+
 def ivf_probes(lists: int) -> int:
     """How many of an IVF index's lists a search visits."""
     return min(lists, max(IVF_PROBES, round(lists * IVF_PROBE_SHARE)))
@@ -114,7 +124,7 @@ def load_vectors(path: Path) -> Any:
     index: Any = faiss.read_index(str(path))
     # Search-time settings are not all kept in the file.
     if hasattr(index, "hnsw"):
-        index.hnsw.efSearch = HNSW_EF_SEARCH
+        index.hnsw.efSearch = ef_search(index.ntotal)
     if hasattr(index, "nprobe"):
         index.nprobe = ivf_probes(index.nlist)
     return index

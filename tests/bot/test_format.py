@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from bot.format import (
     TELEGRAM_LIMIT,
+    _occurrences,
     format_answer,
     format_hit,
     format_paragraph,
@@ -133,6 +134,16 @@ def test_other_sources_of_the_same_paragraph() -> None:
 def test_matched_terms_are_bold() -> None:
     message = format_answer(Answer("fare for children", hits=(hit("Children ride free; the fare for adults is 2 yuan.", "fare", "children"),)), Script.ENGLISH)
     assert bold_texts(message) == ["Children", "fare"]  # case-insensitive, as found in the passage
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aAbBcC新區区的 İi", max_size=40), st.lists(st.text(alphabet="aAbBcC新區区的 İi", min_size=1, max_size=4), min_size=1, max_size=6))
+def test_terms_are_found_where_the_regular_expression_of_them_finds_them(text: str, terms: list[str]) -> None:
+    """The bold spans are found with str.find; they must be the spans of the case-insensitive alternation of the
+    terms, longest first, which they replace (it was compiled afresh for every passage)."""
+    ordered = sorted(set(terms), key=len, reverse=True)
+    expected = [m.span() for m in re.finditer("|".join(re.escape(t) for t in ordered), text, re.IGNORECASE)]
+    assert _occurrences(text, ordered) == expected
 
 
 def test_traditional_passage_shown_simplified_keeps_bold_on_the_terms() -> None:

@@ -10,6 +10,8 @@ import pytest
 
 from retrieval.vectors import (
     FP16_TOLERANCE,
+    HNSW_EF_SEARCH,
+    HNSW_EF_SEARCH_SMALL,
     IVF_PROBES,
     build_vectors,
     extend_previous,
@@ -36,6 +38,16 @@ def test_an_ivf_index_read_back_searches_as_many_lists_as_built(tmp_path: Path) 
     loaded = load_vectors(tmp_path / "v.faiss")
     assert loaded.nprobe == index.nprobe
     assert search_vectors(loaded, vectors[7], 1)[0][0] == 7
+
+
+def test_an_hnsw_index_read_back_searches_as_widely_as_its_size_needs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    vectors = _unit(300)
+    save_vectors(build_vectors(vectors, "hnsw"), tmp_path / "v.faiss")
+    assert load_vectors(tmp_path / "v.faiss").hnsw.efSearch == HNSW_EF_SEARCH_SMALL
+    monkeypatch.setattr("retrieval.vectors.HNSW_SMALL_ROWS", 299)  # as if 300 rows were a large graph
+    loaded = load_vectors(tmp_path / "v.faiss")
+    assert loaded.hnsw.efSearch == HNSW_EF_SEARCH > HNSW_EF_SEARCH_SMALL
+    assert search_vectors(loaded, vectors[42], 1)[0][0] == 42
 
 
 def _unit(rows: int, dim: int = 16, seed: int = 5) -> np.ndarray:
