@@ -176,17 +176,32 @@ def thread_count(setting: int | None, cores: int) -> int | None:
 
 
 def use_threads(setting: int | None) -> None:
-    """Set the intra-op threads of torch and FAISS (process-wide) as ``thread_count`` decides."""
+    """Set the intra-op threads of torch (process-wide) and FAISS (this thread: faiss_threads) as ``thread_count`` decides."""
     cores = _cores()
     n = thread_count(setting, cores)
     if n is None:
         return
-    import faiss
     import torch
 
     torch.set_num_threads(n)
-    faiss.omp_set_num_threads(n)
+    faiss_threads(setting)
     log.debug("torch and FAISS use %d thread(s) (%d cores)", n, cores)
+
+
+def faiss_threads(setting: int | None) -> None:
+    """Set FAISS's threads for the calling thread as ``thread_count`` decides.
+
+    FAISS runs on OpenMP, which keeps the thread count per thread: set in the thread that loaded the encoder, it
+    left every other thread at OpenMP's default, all cores, and the Searcher searches its vectors in threads of
+    its own. There a 10,000-vector flat search beside a busy Python thread took p50 11.7 ms on 2 OpenMP threads
+    and 6.4 ms on one (2 cores; benchmarks/RESULTS.md, run 5).
+    """
+    n = thread_count(setting, _cores())
+    if n is None:
+        return
+    import faiss
+
+    faiss.omp_set_num_threads(n)
 
 
 def _cores() -> int:

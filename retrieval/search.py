@@ -23,7 +23,7 @@ from retrieval.batcher import MAX_BATCH, EncodeBatcher
 from retrieval.build import LEXICAL_SCHEME
 from retrieval.config import NO_MODEL, IndexSettings
 from retrieval.decline import ANSWER_THRESHOLD, confidence, dense_confidence, screen
-from retrieval.encoder import Encoder, encode, for_questions, load_encoder, query_text
+from retrieval.encoder import Encoder, encode, faiss_threads, for_questions, load_encoder, query_text
 from retrieval.errors import IndexCorruptError, IndexMissingError, IndexModelError, IndexVersionError, RetrievalError
 from retrieval.evidence import Coverage, Unit, content_units, coverage
 from retrieval.fusion import DEFAULT_WEIGHTS, FusionWeights, fuse, weights_for_evidence
@@ -81,8 +81,9 @@ class Searcher:
         self._batcher = None if encoder is None else EncodeBatcher(lambda texts: encode(encoder, texts, batch_size=len(texts)))
         # Threads that run the dense half (waiting on the batcher, then searching the vectors) while their callers
         # rank lexically: as many as one batch can take, so that concurrent questions still meet in one encode.
-        # Idle threads cost nothing but their stacks.
-        self._encodes = ThreadPoolExecutor(max_workers=MAX_BATCH, thread_name_prefix="quotebot-encode")
+        # Idle threads cost nothing but their stacks. Each sets FAISS's threads for itself (OpenMP's count is per thread).
+        self._encodes = ThreadPoolExecutor(max_workers=MAX_BATCH, thread_name_prefix="quotebot-encode",
+                                           initializer=faiss_threads, initargs=(settings.threads,))
 
     @classmethod
     def open(

@@ -1,8 +1,10 @@
-"""The thread setting of torch and FAISS: chosen from the cores unless set, and applied when the encoder loads."""
+"""The thread setting of torch and FAISS: chosen from the cores unless set, applied when the encoder loads, and in the
+threads where a Searcher searches its vectors (OpenMP keeps FAISS's count per thread)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,9 @@ import pytest
 import torch
 
 from retrieval.config import IndexSettings
+import retrieval.search
 from retrieval.encoder import load_encoder, thread_count
+from retrieval.search import Searcher
 
 
 @pytest.fixture()
@@ -49,3 +53,19 @@ def test_a_failed_load_leaves_the_threads_alone() -> None:
 
     choice = load_encoder(IndexSettings(threads=1), probe=lambda: False, cached=lambda name: True, loader=loader)
     assert choice.encoder is None and torch.get_num_threads() == 2
+
+
+@pytest.mark.usefixtures("threads_restored")
+def test_the_vectors_are_searched_with_the_threads_set(english_index: Path, minilm: Any, minilm_settings: IndexSettings,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[int] = []
+    search_vectors = retrieval.search.search_vectors
+
+    def recording(*args: Any) -> Any:
+        seen.append(faiss.omp_get_max_threads())  # in the thread that searches, not the caller's
+        return search_vectors(*args)
+
+    monkeypatch.setattr(retrieval.search, "search_vectors", recording)
+    searcher = Searcher.open(english_index, replace(minilm_settings, threads=3), encoder=minilm)
+    assert searcher.search("What are the dog licence fees?").answered
+    assert seen == [3]  # OpenMP's default in a new thread would be every core
