@@ -18,9 +18,9 @@ from retrieval.config import VectorIndexKind
 
 FLAT_LIMIT = 50_000
 HNSW_NEIGHBOURS = 32
-# efSearch by the graph's size: recall@10 against exact search at 100k real MiniLM vectors 0.993 at 128 (p50 0.7 ms)
-# and 0.996 at 256 (1.3 ms); at 1M tiled vectors 0.960 at 128 and 0.988 at 256 (p95 3.5 ms) (benchmarks/RESULTS.md,
-# run 5, and benchmarks/million.py). Between 100k and 1M it was not measured: the larger value from twice the size.
+# efSearch by the graph's size (float16 graphs, recall@10 against exact search): at 100k real MiniLM vectors 0.993 at
+# 128 (p50 0.7 ms) and 0.996 at 256 (1.3 ms); at 1M tiled vectors 0.960 at 128 (p50 1.3 ms) and 0.987 at 256 (2.4 ms)
+# (benchmarks/RESULTS.md, run 5). Between 100k and 1M it was not measured: the larger value from twice the size on.
 HNSW_EF_SEARCH = 256
 HNSW_EF_SEARCH_SMALL = 128
 HNSW_SMALL_ROWS = 200_000
