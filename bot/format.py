@@ -138,12 +138,12 @@ def _occurrences(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     """The spans a case-insensitive regular expression of the terms, longest first, finds in text: the leftmost
     occurrence first, the longest term at a place, none overlapping.
 
-    Found with str.find instead: compiling that expression for every quoted passage was 0.85 ms of the 1.2 ms an
-    answer took to format at 100k passages (benchmarks/RESULTS.md, run 5).
+    Found with str.find instead: compiled for every quoted passage, that expression made an answer at 100k passages
+    take 1.4-2.1 ms to format instead of 0.9-1.5 (benchmarks/RESULTS.md, run 5).
     """
     lowered = text.lower()
     lowered_terms = {t.lower() for t in terms if t}
-    if len(lowered) != len(text) or any(len(t) != len(u) for t, u in zip(terms, map(str.lower, terms), strict=True)):
+    if len(lowered) != len(text) or any(len(t.lower()) != len(t) for t in terms):
         # a letter whose lower case is longer ("İ") would shift the positions: let the regular expression match
         pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
         return [m.span() for m in pattern.finditer(text)]

@@ -12,8 +12,8 @@ import faiss
 import pytest
 import torch
 
-from retrieval.config import IndexSettings
 import retrieval.search
+from retrieval.config import IndexSettings
 from retrieval.encoder import load_encoder, thread_count
 from retrieval.search import Searcher
 
