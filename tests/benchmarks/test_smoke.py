@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -51,3 +52,18 @@ def test_harness_runs_at_300_passages_lexical(shared_eval: Path, tmp_path: Path)
                                                                                         "lexical_serve": serve, "lexical_memory": memory}}})
     assert "### 300 passages" in report and "| bm25 |" in report and "0 of 20 answers differ" in report
     assert "| after the questions |" in report
+
+
+def test_vector_study_compares_each_index_with_exact_search() -> None:
+    from benchmarks.vector_study import study
+
+    vectors = np.random.default_rng(0).normal(size=(3_000, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    out = study(vectors, vectors[:20])
+    assert out["size"] == 3_000 and out["flat"]["recall_at_10"] == 1.0  # exact search is the truth
+    assert out["flat"]["latency"]["n"] == out["hnsw"]["latency"]["n"] == 20
+    sweep = out["hnsw"]["ef_search"]
+    assert list(sweep) == ["64", "128", "256", "512"]
+    assert all(0.0 <= s["recall_at_10"] <= 1.0 and s["latency"]["n"] == 20 for s in sweep.values())
+    assert sweep["512"]["recall_at_10"] >= 0.99  # searched that widely, 3,000 points are found all but exactly
+    assert 0.0 < out["ivf"]["recall_at_10"] <= 1.0
