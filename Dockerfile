@@ -1,4 +1,8 @@
 # quotebot: the Telegram bot and its indexer in one image (docker-compose.yml runs both).
+#
+#   docker build -t quotebot .                                                      the model is fetched on first use
+#   docker build --build-arg PULL_MODEL=BAAI/bge-small-zh-v1.5 -t quotebot .        the model baked into the image
+#   docker build --build-arg PULL_MODEL=BAAI/bge-small-zh-v1.5 --build-arg HF_ENDPOINT=https://mirror.example -t quotebot .
 FROM python:3.11-slim
 
 # PTB_TIMEDELTA=true: python-telegram-bot 22 returns durations (retry_after) as timedeltas, its future default,
@@ -13,8 +17,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# torch is pinned to its CPU build (torch==2.13.0+cpu in constraints.txt). That build lives on PyTorch's CPU wheel
-# index, https://download.pytorch.org/whl/cpu; from PyPI alone, any torch pulls several GB of CUDA packages.
+# torch from PyTorch's CPU wheel index: constraints.txt pins torch==2.13.0, which that index's 2.13.0+cpu build meets
+# (a specifier without a local label matches any local label), and pip takes it over PyPI's 2.13.0 because a local
+# version sorts after its public one. From PyPI alone, torch pulls several GB of CUDA packages.
 ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
 
 # Dependencies in their own layer, so a code change does not download torch again.
@@ -29,11 +34,18 @@ RUN pip install --extra-index-url "$TORCH_INDEX_URL" -c constraints.txt . \
     && quotebot --help > /dev/null
 
 # Not root. The folders that compose mounts as named volumes belong to the user, and a new named volume
-# copies that ownership from the image.
+# copies that ownership (and what the image holds there, such as a baked model) from the image.
 RUN useradd --create-home --uid 10001 --user-group quotebot \
     && mkdir -p /data /cache/huggingface /documents \
     && chown -R quotebot:quotebot /data /cache
 USER quotebot
+
+# PULL_MODEL: a sentence-transformers model to bake into the image's model cache (HF_HOME), so that no container
+# needs the model hub; it is then checked as `quotebot model check` does. HF_ENDPOINT: the hub or a mirror of it to
+# download from. Empty PULL_MODEL: nothing baked; the indexer downloads the model on its first run where it can.
+ARG PULL_MODEL=
+ARG HF_ENDPOINT=https://huggingface.co
+RUN if [ -n "$PULL_MODEL" ]; then quotebot model pull "$PULL_MODEL"; fi
 
 ENTRYPOINT ["quotebot"]
 CMD ["serve"]

@@ -5,9 +5,11 @@ N chats at the same time. Measured: replies per second over the whole run, the t
 update into the server to the bot's reply arriving at the server (both on the server's monotonic clock), and
 how many typing actions the bot sent. The bot runs with the shipped settings (``Settings`` defaults), on its own
 event loop in a thread, with the tests' own runner (tests/bot/telegram_support.py). What bounds it besides search:
-python-telegram-bot's AIORateLimiter, which keeps the bot under Telegram's flood limit of 30 requests a second over
-all chats (a reply costs one request, two when its search outlasts ``typing_after`` and the typing action is shown
-first), and ``concurrent_updates`` (8 handlers at once). Each configuration is run with
+python-telegram-bot's AIORateLimiter as bot.ratelimit.FLOOD_LIMITS sets it, which keeps the bot under Telegram's
+flood limit of about 30 requests a second over all chats, at 27 (a reply costs one request, two when its search
+outlasts ``typing_after`` and the typing action is shown first), and one chat under about one a second after a
+burst of 3 (each chat here waits for its answer before asking again), and ``concurrent_updates`` (8 handlers at
+once). Each configuration is run with
 that limit as shipped and without it (the bot's own capacity), and with the query encodes micro-batched or one at
 a time.
 """
@@ -79,14 +81,15 @@ def _batching(searcher: Any, on: bool) -> None:
 
 @contextmanager
 def _flood_limit(on: bool) -> Iterator[None]:
-    """Telegram's flood limit as the bot ships it (AIORateLimiter: 30 requests a second over all chats, the typing
-    action included), or off: the what-if that shows the bot's own capacity behind it. Patches the class that
-    bot.telegram_app builds the application with, in this benchmark process only."""
+    """Telegram's flood limits as the bot ships them (bot.ratelimit.FLOOD_LIMITS: at most 27 requests in any second
+    over all chats, the typing action included), or off: the what-if that shows the bot's own capacity behind it.
+    Patches the class that bot.telegram_app builds the application with, in this benchmark process only."""
     from bot import telegram_app
+    from bot.ratelimit import NO_FLOOD_LIMITS
 
     shipped = telegram_app.RetryingRateLimiter
     if not on:
-        telegram_app.RetryingRateLimiter = functools.partial(shipped, overall_max_rate=0)  # type: ignore[misc]
+        telegram_app.RetryingRateLimiter = functools.partial(shipped, NO_FLOOD_LIMITS)  # type: ignore[misc]
     try:
         yield
     finally:

@@ -105,7 +105,7 @@ def measure_searches(concurrency: list[int], total: int, rounds: int, size: int 
     from retrieval.encoder import encode, load_encoder
     from retrieval.search import Searcher
     passages, asked = _index_data(size, eval_dir)
-    settings = IndexSettings(model=_minilm_path(), model_explicit=True, progress=False, threads=1, max_unknown_rate=1.0)
+    settings = IndexSettings(model=_minilm_path(), model_explicit=True, progress=False, threads=1, max_unknown_rate=1.0, dense_gate="open")
     encoder = load_encoder(settings).encoder  # sets torch and FAISS to 1 thread
     assert encoder is not None
     encoder.max_seq_length = 64  # type: ignore[attr-defined] # as benchmarks.run is run: the build fits the time; questions are shorter

@@ -37,7 +37,7 @@ def memory_mib() -> dict[str, float]:
 
 
 def tree_bytes(path: Path) -> int:
-    """Total size of the files under path (following the index's version link)."""
+    """Total size of the files under path (following a symbolic link at path)."""
     path = Path(path).resolve()
     if path.is_file():
         return path.stat().st_size

@@ -6,7 +6,7 @@ a clock, and restores them after: the code that runs is the real code, whatever 
 Stages:
 
 - screen: retrieval.decline.screen (control characters, greeting, gibberish);
-- fold_tokenise: fold_script, content_units (jieba + IDF weights), query_terms;
+- fold_tokenise: expand (folding, the question's terms and its query expansions), content_units (jieba + IDF weights);
 - bm25: LexicalIndex.top, the 100 best passages by BM25;
 - refine: Searcher._refine, the sentence coverage of the best lexical candidates (part of the lexical ranking);
 - encode: the query encode (dense path only), and
@@ -35,7 +35,7 @@ STAGES = ("screen", "fold_tokenise", "bm25", "refine", "encode", "vector_search"
 OVERLAPPED = ("encode", "vector_search")  # the dense half runs beside the critical path, not on it
 
 # Names imported by retrieval.search, and the stage each belongs to.
-_MODULE_STAGES = {"screen": "screen", "fold_script": "fold_tokenise", "content_units": "fold_tokenise", "query_terms": "fold_tokenise",
+_MODULE_STAGES = {"screen": "screen", "expand": "fold_tokenise", "content_units": "fold_tokenise",
                   "encode": "encode", "search_vectors": "vector_search"}
 
 

@@ -92,22 +92,24 @@ def index_settings(opts: Options) -> Any:
 
     return IndexSettings(model=opts.model, model_explicit=True, vector_index=opts.vector_index,  # type: ignore[arg-type]
                          max_unknown_rate=opts.max_unknown_rate, progress=False, threads=opts.threads,
+                         dense_gate="open" if opts.max_unknown_rate >= 1.0 else "selftest",  # timing: keep the dense path on
                          encoder_backend=opts.backend, model_cache=Path(opts.data_dir) / "models")  # type: ignore[arg-type]
 
 
 def phase_build(opts: Options) -> dict[str, Any]:
     from retrieval.build import build_index, indexed_text
     from retrieval.cache import cache_path
+    from retrieval.layout import version_dir
     from retrieval.term_cache import term_cache_path
 
     paragraphs = read_paragraphs(Path(opts.eval_dir))
     corpus = make_corpus(paragraphs, opts.size, seed=opts.seed)
     encoder = load_model(opts) if opts.dense else None
     index_dir = opts.index_dir
-    if not opts.keep_caches:
-        for path in (index_dir, cache_path(index_dir), term_cache_path(index_dir)):  # cold: no index, no caches
-            if path.is_symlink() or path.is_file():
-                path.unlink()
+    if not opts.keep_caches:  # cold: no index, no caches (all inside the index directory; older runs left them beside it)
+        if index_dir.is_symlink() or index_dir.is_file():
+            index_dir.unlink()
+        shutil.rmtree(index_dir, ignore_errors=True)
         for old in index_dir.parent.glob(f".{index_dir.name}.*"):
             shutil.rmtree(old, ignore_errors=True) if old.is_dir() and not old.is_symlink() else old.unlink()
     if opts.tiled_from:
@@ -126,7 +128,7 @@ def phase_build(opts: Options) -> dict[str, Any]:
         "cold_s": report.seconds, "cold_rate": report.passages / report.seconds, "dense": report.dense_enabled,
         "vector_index": report.vector_index, "unknown_rate": report.unknown_rate, "warnings": list(report.warnings),
         "rss_before_mib": before.get("VmRSS"), "build_peak_mib": cold_memory.get("VmHWM"),
-        "index_bytes": tree_bytes(index_dir), "cache_bytes": _size(cache_path(index_dir)), "term_cache_bytes": _size(term_cache_path(index_dir)),
+        "index_bytes": tree_bytes(version_dir(index_dir)), "cache_bytes": _size(cache_path(index_dir)), "term_cache_bytes": _size(term_cache_path(index_dir)),
     }
     if raw_before is not None:
         raw_after = _raw_rate(encoder, sample)
@@ -178,6 +180,7 @@ def fill_tiled(opts: Options, texts: list[str]) -> None:
         cache.close()
     lexical_terms = term_cache_path(Options(**{**asdict(opts), "model": "none"}).index_dir)
     if lexical_terms.exists():
+        opts.index_dir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(lexical_terms, term_cache_path(opts.index_dir))
 
 

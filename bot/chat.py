@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 
 ANSI_BOLD = ("\x1b[1m", "\x1b[0m")
 PLAIN_BOLD = ("**", "**")
+# What people type for "more results" (issue 13: 更多 is not a question), besides the /more command.
+MORE_WORDS = frozenset({"更多", "更多结果", "更多結果", "more", "more results"})
 
 ParagraphOf = Callable[[str], Sequence[Passage]]  # a passage id → all pieces of its paragraph (Searcher.paragraph)
 
@@ -54,7 +56,7 @@ class _Chat:
         last = self.last
         if command in ("/help", "/start"):
             return self.help()
-        if command == "/more":
+        if command == "/more" or line.strip().lower() in MORE_WORDS:
             if last is None or last.answer is None:
                 return texts.no_more
             offset = last.offset + len(last.answer.hits)

@@ -19,6 +19,7 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="quotebot", prog_name="quotebot", message="%(prog)s %(version)s")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.pass_context
 def main(ctx: click.Context, verbose: int) -> None:
@@ -48,12 +49,21 @@ def passages(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None
 @PATHS
 @INDEX
 @click.option("--model", help="sentence-transformers model name or path; 'none' for lexical only (QUOTEBOT_MODEL).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: the build and the corpus report, file by file.")
+@click.option("--sample-if-empty", is_flag=True, help="When the paths hold no file at all, index the bundled sample instead (with a warning).")
+@click.option("--rollback", is_flag=True, help="Serve the previous version of the index again (no PATHS); the bot takes it with /reload.")
 @click.pass_context
-def index(ctx: click.Context, paths: tuple[Path, ...], index_dir: Path | None, model: str | None) -> None:
+def index(
+    ctx: click.Context, paths: tuple[Path, ...], index_dir: Path | None, model: str | None, as_json: bool, sample_if_empty: bool, rollback: bool
+) -> None:
     """Build or update an index from files and folders (default: the bundled sample corpus)."""
-    from bot.cli_retrieval import run_index
+    from bot.cli_retrieval import run_index, run_rollback
 
-    ctx.exit(run_index(_settings(ctx), list(paths), index_dir=index_dir, model=model))
+    if rollback:
+        if paths or model or sample_if_empty:
+            raise click.UsageError("--rollback takes no PATHS, --model or --sample-if-empty")
+        ctx.exit(run_rollback(_settings(ctx), index_dir=index_dir))
+    ctx.exit(run_index(_settings(ctx), list(paths), index_dir=index_dir, model=model, as_json=as_json, sample_if_empty=sample_if_empty))
 
 
 @main.command()
@@ -61,12 +71,13 @@ def index(ctx: click.Context, paths: tuple[Path, ...], index_dir: Path | None, m
 @INDEX
 @click.option("-k", "k", type=click.IntRange(1, 50), default=3, show_default=True, help="How many passages.")
 @click.option("--json", "as_json", is_flag=True, help="JSON output; with '-' one object a line.")
+@click.option("--original", is_flag=True, help="Quote passages in their documents' own script (default: the question's script, as the bot does).")
 @click.pass_context
-def ask(ctx: click.Context, question: str, index_dir: Path | None, k: int, as_json: bool) -> None:
+def ask(ctx: click.Context, question: str, index_dir: Path | None, k: int, as_json: bool, original: bool) -> None:
     """Answer QUESTION by quoting passages ('-' reads questions from standard input, one a line)."""
     from bot.cli_retrieval import run_ask
 
-    ctx.exit(run_ask(_settings(ctx), question, index_dir=index_dir, k=k, as_json=as_json))
+    ctx.exit(run_ask(_settings(ctx), question, index_dir=index_dir, k=k, as_json=as_json, original=original))
 
 
 @main.command(name="eval")
@@ -101,6 +112,38 @@ def serve(ctx: click.Context, index_dir: Path | None) -> None:
     from bot.serve import run_serve
 
     ctx.exit(run_serve(_settings(ctx), index_dir=index_dir))
+
+
+@main.group()
+def model() -> None:
+    """Get the sentence encoder onto this machine once (pull), and check that it loads with no network (check)."""
+
+
+MODEL_NAME = click.argument("name", required=False)
+
+
+@model.command()
+@MODEL_NAME
+@click.pass_context
+def pull(ctx: click.Context, name: str | None) -> None:
+    """Download NAME (default: QUOTEBOT_MODEL, else the default encoder) into the model cache, then check it.
+
+    Downloads come from the model hub, or from the mirror HF_ENDPOINT names; the cache is HF_HOME's.
+    """
+    from bot.cli_model import run_pull
+
+    ctx.exit(run_pull(_settings(ctx), name))
+
+
+@model.command()
+@MODEL_NAME
+@click.pass_context
+def check(ctx: click.Context, name: str | None) -> None:
+    """Load NAME (default: QUOTEBOT_MODEL, else the default encoder) with no network, encode probe sentences, and
+    report its dimension and unknown-token rate; exit 2 with one line when it is missing."""
+    from bot.cli_model import run_check
+
+    ctx.exit(run_check(_settings(ctx), name))
 
 
 if __name__ == "__main__":

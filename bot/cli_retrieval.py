@@ -1,7 +1,8 @@
 """`quotebot index`, `quotebot ask` and `quotebot eval`: the retrieval commands of the command line.
 
-Exit status: 0 done (for ask: answered); 1 for ask: declined, for index: some files skipped, for eval of a
-question set: some questions failed; 2 an error (one line on stderr, naming the thing and what to do).
+Exit status: 0 done (for ask: answered; for `ask -`: some question answered); 1 for ask: declined (for `ask -`:
+every question declined), for index: some files skipped, for eval of a question set: some questions failed; 2 an
+error (one line on stderr, naming the thing and what to do).
 """
 
 from __future__ import annotations
@@ -31,20 +32,66 @@ def _fail(command: str, message: object) -> int:
     return EXIT_ERROR
 
 
-def run_index(settings: Settings, paths: list[Path], index_dir: Path | None = None, model: str | None = None) -> int:
-    """Build or update the index from files and folders (none: the bundled sample corpus)."""
+def run_index(
+    settings: Settings,
+    paths: list[Path],
+    index_dir: Path | None = None,
+    model: str | None = None,
+    as_json: bool = False,
+    sample_if_empty: bool = False,
+) -> int:
+    """Build or update the index from files and folders (none: the bundled sample corpus).
+
+    Prints a line a file read (its extractor, what was dropped and mapped), then the build; with `as_json`, one
+    JSON object with both reports. Skipped files go to stderr, one line each, in either form.
+
+    With ``sample_if_empty``, paths that hold no file at all (empty or missing folders: a deployment's documents
+    folder before anything was put in it) give an index of the bundled sample, with a line saying so, instead of an error.
+    """
     from bot.runtime import index_paths
     from retrieval.errors import RetrievalError
 
     settings = _with_model(settings, model)
+    if sample_if_empty and paths and _no_files(paths):
+        print(
+            f"quotebot index: no documents in {', '.join(str(p) for p in paths)}; indexing the bundled sample article instead, "
+            "so that there is something to answer from. Put the documents there and index again to replace it",
+            file=sys.stderr,
+        )
+        paths = []
     try:
         report, corpus_report = index_paths(settings, paths, index_dir)
     except RetrievalError as err:
         return _fail("index", err)
     for skipped in corpus_report.skipped:
         print(f"skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
-    print(describe_build(report))
+    if as_json:
+        print(json.dumps({"type": "index", "build": asdict(report), "corpus": corpus_report.as_dict()}, ensure_ascii=False))
+    else:
+        for line in corpus_report.file_lines():
+            print(line)
+        print(describe_build(report))
     return EXIT_DECLINED if corpus_report.failed else EXIT_OK
+
+
+def _no_files(paths: list[Path]) -> bool:
+    from corpus.load import discover
+
+    return not discover(paths).files
+
+
+def run_rollback(settings: Settings, index_dir: Path | None = None) -> int:
+    """Serve the previous version of the index again."""
+    from retrieval.errors import RetrievalError
+    from retrieval.layout import rollback
+
+    target = index_dir or settings.index_dir
+    try:
+        version = rollback(target)
+    except RetrievalError as err:
+        return _fail("index", err)
+    print(f"the index at {target} serves its previous version again ({version.name}); a running bot takes it with /reload")
+    return EXIT_OK
 
 
 def describe_build(report: BuildReport) -> str:
@@ -63,8 +110,13 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def run_ask(settings: Settings, question: str, index_dir: Path | None = None, k: int = 3, as_json: bool = False) -> int:
-    """Answer one question, or each line of standard input when the question is '-'."""
+def run_ask(
+    settings: Settings, question: str, index_dir: Path | None = None, k: int = 3, as_json: bool = False, original: bool = False
+) -> int:
+    """Answer one question, or each line of standard input when the question is '-'.
+
+    Returns EXIT_DECLINED when no question was answered (for '-': every one was declined, or there was none).
+    """
     from bot.runtime import open_searcher
     from retrieval.errors import RetrievalError
 
@@ -72,19 +124,18 @@ def run_ask(settings: Settings, question: str, index_dir: Path | None = None, k:
         searcher = open_searcher(settings, index_dir)
     except RetrievalError as err:
         return _fail("ask", err)
-    questions: Iterable[str] = (line.rstrip("\r\n") for line in sys.stdin if line.strip()) if question == "-" else [question]
-    status = EXIT_OK
+    from_stdin = question == "-"
+    questions: Iterable[str] = (line.rstrip("\r\n") for line in sys.stdin if line.strip()) if from_stdin else [question]
+    bold = ANSI_BOLD if sys.stdout.isatty() else NO_BOLD
+    answered = False
     for text in questions:
         answer = searcher.search(text, k=k)
+        answered = answered or answer.answered
         if as_json:
             print(json.dumps(answer_dict(answer), ensure_ascii=False), flush=True)
         else:
-            if question == "-":
-                print(f"? {text}")
-            _print_answer(answer, sys.stdout)
-        if question != "-" and not answer.answered:
-            status = EXIT_DECLINED
-    return status
+            _print_answer(answer, sys.stdout, original=original, bold=bold, show_question=from_stdin)
+    return EXIT_OK if answered else EXIT_DECLINED
 
 
 def answer_dict(answer: Answer) -> dict[str, Any]:
@@ -106,21 +157,35 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
             for hit in answer.hits
         ],
         "declined_reason": answer.decline.value if answer.decline else None,
+        "confidence": answer.confidence.value if answer.answered else None,  # "high", or "low": hedged ("this may help")
     }
 
 
-def _print_answer(answer: Answer, out: TextIO) -> None:
-    if not answer.answered:
-        from bot.language import detect_script
-        from bot.texts import texts_for
+ANSI_BOLD = ("\x1b[1m", "\x1b[0m")
+NO_BOLD = ("", "")  # piped output: plain text, for scripts and files
 
-        out.write(texts_for(detect_script(answer.question)).decline_text(answer.decline) + "\n")
-        return
-    for number, hit in enumerate(answer.hits, start=1):
-        cite = hit.passage.cite
-        line = " · ".join(part for part in (cite.title, cite.date, cite.source, cite.url) if part)
-        out.write(f"[{number}] {hit.passage.text}\n    — {line}\n")
+
+def _print_answer(answer: Answer, out: TextIO, *, original: bool, bold: tuple[str, str], show_question: bool) -> None:
+    """The bot's reply as terminal text: quotes in the question's script (or, with ``original``, as published).
+
+    Passages are shown whole (the bot's excerpt limit is for phones), each with its source.
+    """
+    from bot.format import format_plain
+    from bot.language import detect_script
+    from bot.texts import texts_for
+
+    script = detect_script(answer.question)
+    texts = texts_for(script)
+    if not answer.answered:
+        question = f"{texts.question_label}：{answer.question}\n" if show_question else ""
+        text = question + texts.decline_text(answer.decline)
+    else:
+        text = format_plain(answer, script, original=original, max_passage_chars=WHOLE_PASSAGE, bold=bold, converted_note=texts.ask_converted_note)
+    out.write(text + ("\n\n" if show_question else "\n"))  # questions from standard input: a blank line between replies
     out.flush()
+
+
+WHOLE_PASSAGE = 1_000_000  # characters: more than any passage has
 
 
 def run_eval(settings: Settings, file: Path, distractors: list[Path], model: str | None = None, limit: int | None = None, as_json: bool = False) -> int:

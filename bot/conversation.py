@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Protocol
 
-from bot.format import format_answer, format_plain, html_escape, is_converted
+from bot.excerpt import is_converted
+from bot.format import format_answer, format_plain, quoted_hits
 from bot.language import Script, detect_script
+from bot.telegram_text import html_escape
 from bot.texts import texts_for
 from retrieval.model import Answer, DeclineReason
 
 DEFAULT_K = 3
+MAX_RESULTS = 30  # the deepest "more results" goes: ten pages of three
 
 
 class Searcher(Protocol):
@@ -40,21 +43,25 @@ class Reply:
     script: Script
     html: str
     plain: str
-    answer: Answer | None = None  # None when the searcher was not asked (empty, too long)
+    answer: Answer | None = None  # None when the searcher was not asked (empty, too long); the hits shown
     offset: int = 0  # the rank of the first hit shown, from 0
     converted: bool = False  # some passage is shown converted to the reader's script (offer the original)
+    more: bool = False  # further passages answer: "more results" has something to show
 
     @property
     def answered(self) -> bool:
         return self.kind is ReplyKind.ANSWER
 
 
+# Declines of other reasons (the corpus does not cover it, gibberish, small talk of other kinds) are DECLINED.
 _KIND_OF_DECLINE = {
     DeclineReason.GREETING: ReplyKind.GREETING,
+    DeclineReason.THANKS: ReplyKind.GREETING,  # small talk, answered in kind: not a question the corpus misses
+    DeclineReason.FAREWELL: ReplyKind.GREETING,
+    DeclineReason.SMALL_TALK: ReplyKind.GREETING,
+    DeclineReason.VAGUE: ReplyKind.DECLINED,
     DeclineReason.EMPTY: ReplyKind.EMPTY,
     DeclineReason.TOO_LONG: ReplyKind.TOO_LONG,
-    DeclineReason.NOT_COVERED: ReplyKind.DECLINED,
-    DeclineReason.GIBBERISH: ReplyKind.DECLINED,
 }
 
 
@@ -76,8 +83,8 @@ def reply_to(
     """Answer one message: quote the passages that answer it, or say kindly why not.
 
     `script` forces the reply's script; otherwise it follows the text, then `language_code` (Telegram's).
-    `offset` asks for the hits after the first `offset` ones ("more results"). `bold` marks matched terms in
-    the plain text (the terminal may pass ANSI codes).
+    `offset` asks for the hits after the first `offset` ones ("more results"), at most MAX_RESULTS deep. `bold`
+    marks matched terms in the plain text (the terminal may pass ANSI codes).
     """
     question = text.strip()
     script = script or detect_script(question, language_code)
@@ -86,8 +93,13 @@ def reply_to(
         return _text_reply(ReplyKind.EMPTY, question, script, texts.decline_text(DeclineReason.EMPTY))
     if len(question) > max_chars:
         return _text_reply(ReplyKind.TOO_LONG, question, script, texts.too_long_text(max_chars, len(question)))
-    answer = searcher.search(question, k=k, offset=offset)
-    if answer.answered:
+    # Pages are cut from one ranking, asked one passage deeper than the page: that passage says whether there is
+    # more. (A search from an offset would filter its own window, and could show a passage of the page before.)
+    found = searcher.search(question, k=min(offset + k + 1, MAX_RESULTS)) if offset < MAX_RESULTS else Answer(question)
+    quoted = quoted_hits(found)  # a hedged answer quotes its best passage only, and has no more
+    page = quoted[offset : offset + k]
+    if found.answered and page:
+        answer = replace(found, hits=page)
         return Reply(
             ReplyKind.ANSWER,
             question,
@@ -97,8 +109,10 @@ def reply_to(
             answer,
             offset,
             converted=is_converted(answer, script),
+            more=len(quoted) > offset + k,
         )
+    answer = found
     if offset > 0:
         return _text_reply(ReplyKind.NO_MORE, question, script, texts.no_more, answer, offset)
-    kind = _KIND_OF_DECLINE[answer.decline] if answer.decline else ReplyKind.DECLINED
+    kind = _KIND_OF_DECLINE.get(answer.decline, ReplyKind.DECLINED) if answer.decline else ReplyKind.DECLINED
     return _text_reply(kind, question, script, texts.decline_text(answer.decline), answer, offset)

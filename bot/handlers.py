@@ -29,7 +29,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction
-from telegram.error import Forbidden, TelegramError
+from telegram.error import Forbidden
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -42,10 +42,12 @@ from telegram.ext import (
 
 from bot.buttons import answer_keyboard, button
 from bot.conversation import Reply, ReplyKind, reply_to
-from bot.format import format_hit
-from bot.language import Script, detect_script
-from bot.telegram_app import Services, services
+from bot.delivery import recording_reply
+from bot.format import format_hit, inline_description, inline_title
+from bot.language import detect_script
+from bot.services import Services, message_of, reply_script, services, show_action
 from bot.texts import texts_for
+from retrieval.model import DeclineReason
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +64,7 @@ class _AddressedToBot(filters.MessageFilter):
         replied = message.reply_to_message
         if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
             return True
-        return any(_is_bot_mention(value, bot.username) for value in message.parse_entities(["mention"]).values())
+        return any(_is_bot_mention(value, bot.username) for value in _mentions(message).values())
 
 
 NON_TEXT = (
@@ -78,30 +80,30 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("ask", ask))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & private, question))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & groups & addressed, group_question))
+    app.add_handler(MessageHandler(NON_TEXT & filters.CAPTION & (private | (groups & addressed)), captioned))
     app.add_handler(MessageHandler(NON_TEXT & (private | (groups & addressed)), text_only))
     app.add_handler(CallbackQueryHandler(button))
     app.add_handler(InlineQueryHandler(inline_query))
 
 
-def message_of(update: Update) -> Message:
-    """The update's message (new or edited); the handlers' filters guarantee there is one."""
-    message = update.effective_message
-    if message is None:
-        raise ValueError(f"update {update.update_id} carries no message")
-    return message
-
-
-def reply_script(update: Update) -> Script:
-    """The script to talk to this user in: from their message's text, else their language code."""
-    message, user = update.effective_message, update.effective_user
-    text = (message.text or message.caption or "") if message else ""
-    if text.startswith("/"):
-        text = text.partition(" ")[2]  # a command's name is Latin whatever the user's language
-    return detect_script(text, user.language_code if user else None)
-
-
 def _is_bot_mention(value: str, username: str) -> bool:
     return value.lower() == f"@{username}".lower()
+
+
+def _mentions(message: Message) -> dict:  # type: ignore[type-arg]
+    """The @mention entities of a message's text, or of its caption (a photo or a file)."""
+    if message.text is not None:
+        return message.parse_entities(["mention"])
+    return message.parse_caption_entities(["mention"])
+
+
+def _without_bot_mention(message: Message, username: str) -> str:
+    """A message's text (or caption) with the bot's @mention taken out."""
+    text = message.text if message.text is not None else message.caption or ""
+    for value in _mentions(message).values():
+        if _is_bot_mention(value, username):
+            text = text.replace(value, " ", 1)
+    return text
 
 
 # ---------------------------------------------------------------- messages
@@ -109,8 +111,10 @@ def _is_bot_mention(value: str, username: str) -> bool:
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say what the bot knows and how to ask, in the user's language."""
-    info = getattr(services(context).searcher, "info", None)
-    await message_of(update).reply_text(texts_for(reply_script(update)).help_text(info), parse_mode=None, do_quote=True)
+    svc = services(context)
+    info = getattr(svc.searcher, "info", None)
+    with recording_reply(functools.partial(svc.store.mark_handled, update.update_id)):
+        await message_of(update).reply_text(texts_for(reply_script(update)).help_text(info), parse_mode=None, do_quote=True)
 
 
 async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -120,12 +124,12 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def group_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a group message addressed to the bot, its @mention taken out."""
-    message = message_of(update)
-    text = message.text or ""
-    for value in message.parse_entities(["mention"]).values():
-        if _is_bot_mention(value, context.bot.username):
-            text = text.replace(value, " ", 1)
-    await answer(update, context, text)
+    await answer(update, context, _without_bot_mention(message_of(update), context.bot.username))
+
+
+async def captioned(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer the caption of a photo or a file (the bot reads text only): a question asked with a picture."""
+    await answer(update, context, _without_bot_mention(message_of(update), context.bot.username))
 
 
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -139,7 +143,8 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def text_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Tell the user the bot reads text (photos, stickers, voice, locations, documents from citizens)."""
-    await message_of(update).reply_text(texts_for(reply_script(update)).text_only, parse_mode=None, do_quote=True)
+    with recording_reply(functools.partial(services(context).store.mark_handled, update.update_id)):
+        await message_of(update).reply_text(texts_for(reply_script(update)).text_only, parse_mode=None, do_quote=True)
 
 
 async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
@@ -150,32 +155,36 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) 
     user_id = user.id if user else message.chat.id
     wait = svc.limiter.wait_seconds(user_id)
     if wait:
-        await message.reply_text(texts_for(detect_script(text, language)).rate_limited_text(wait), parse_mode=None, do_quote=True)
+        with recording_reply(functools.partial(svc.store.mark_handled, update.update_id)):
+            await message.reply_text(texts_for(detect_script(text, language)).rate_limited_text(wait), parse_mode=None, do_quote=True)
         return
     searcher = svc.searcher  # a /reload during the search does not change the one this search uses
     search = functools.partial(reply_to, text, searcher, language_code=language, max_chars=svc.settings.max_question_chars)
     reply = await _search_showing_typing(context, message.chat.id, search, svc.settings.typing_after)
     key = svc.store.key_for(update.update_id)
     _log(svc, key, update, user_id, reply)  # before sending: the reply's buttons look the question up
-    delivered = True
     try:
-        await context.bot.send_message(
-            message.chat.id,
-            reply.html,
-            reply_markup=answer_keyboard(key, reply) if reply.answered else None,
-            reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
-        )
+        # marked delivered, and the update handled, the moment Telegram accepts the reply (bot.delivery)
+        with recording_reply(functools.partial(svc.store.mark_delivered, key, update.update_id)):
+            await context.bot.send_message(
+                message.chat.id,
+                reply.html,
+                reply_markup=answer_keyboard(key, reply) if reply.answered else None,
+                reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
+            )
     except Forbidden as err:
-        delivered = False
         log.info("update %d: the chat refused the reply (%s); logged, not sent", update.update_id, err.message)
-    svc.store.mark_delivered(key, update.update_id, delivered=delivered)
+        svc.store.mark_delivered(key, update.update_id, delivered=False)
 
 
 def _log(svc: Services, key: str, update: Update, user_id: int, reply: Reply) -> None:
     found = reply.answer
-    decline = _DECLINE_OF_KIND.get(reply.kind)
-    if decline is None and not reply.answered:
-        decline = found.decline.value if found is not None and found.decline else "not_covered"
+    if reply.answered:
+        decline = None
+    elif found is not None and found.decline is not None:
+        decline = found.decline.value  # the searcher's reason, whatever kind of reply it makes
+    else:
+        decline = _DECLINE_OF_KIND.get(reply.kind, DeclineReason.NOT_COVERED.value)
     svc.store.log_question(
         key=key,
         user_id=user_id,
@@ -202,7 +211,7 @@ async def _search_showing_typing(
         if after > 0:
             await asyncio.wait({task}, timeout=after)
         if not task.done():
-            await _typing(context, chat_id)
+            await show_action(context, chat_id, ChatAction.TYPING)
     except BaseException:
         # A blocked chat (Forbidden) or a stopping bot: nobody will read this reply. The thread cannot be
         # stopped; its outcome is collected when it ends, so a failure is logged, not left unretrieved.
@@ -214,16 +223,6 @@ async def _search_showing_typing(
 def _drop_outcome(task: asyncio.Future[Reply]) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.warning("a search whose reply will not be sent failed", exc_info=task.exception())
-
-
-async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
-    # The typing indicator is a courtesy: failing to show it must not cost the answer (a block still stops it).
-    try:
-        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
-    except Forbidden:
-        raise
-    except TelegramError as err:
-        log.debug("typing action failed: %s", err)
 
 
 # ---------------------------------------------------------------- inline mode
@@ -245,12 +244,13 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     reply = await asyncio.to_thread(
         reply_to, text, svc.searcher, script=script, max_chars=svc.settings.max_question_chars, k=INLINE_RESULTS
     )
-    hits = reply.answer.hits if reply.answered and reply.answer is not None else ()
+    found = reply.answer if reply.answered else None
+    hits = found.hits if found is not None else ()  # a hedged answer's best passage only (reply_to keeps it so)
     results = [
         InlineQueryResultArticle(
             id=str(i),
-            title=f"{i + 1}. {hit.passage.cite.title}"[:100],
-            description=" ".join(hit.passage.text.split())[:120],
+            title=inline_title(hit, i + 1, script),
+            description=texts.hedge if found is not None and found.hedged else inline_description(hit, script),
             input_message_content=InputTextMessageContent(format_hit(hit, script)),
         )
         for i, hit in enumerate(hits)

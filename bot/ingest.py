@@ -120,17 +120,18 @@ def add_to_index(index_settings: IndexSettings, index_dir: Path, paths: list[Pat
     """Add the passages of `paths` to the index at index_dir (blocking: run it in a thread).
 
     Repeated paragraphs are merged as a full build merges them (the new document is cited beside the
-    first). Nothing is built when no file yields a passage; the index keeps the model it was built with.
+    first). Nothing is built when no file yields a passage; the index keeps the model it was built with, or
+    stays lexical-only when it was built so.
     """
     from corpus.dedupe import dedupe_passages
     from corpus.pipeline import build_passages
-    from retrieval import store
+    from retrieval import layout, store
     from retrieval.build import build_index
 
     corpus = build_passages(paths)
     skipped = tuple((item.path, item.reason) for item in corpus.report.skipped)
     notes = tuple(f"{Path(item.path).name}: {item.reason}" for item in corpus.report.warnings)
-    version = Path(index_dir).resolve()
+    version = layout.version_dir(Path(index_dir))  # resolved once: a build may swap in another version
     manifest = store.read_manifest(version, name=Path(index_dir))
     if not corpus.passages:
         return IngestReport(0, 0, manifest.documents, manifest.passages, skipped, notes)
@@ -138,9 +139,16 @@ def add_to_index(index_settings: IndexSettings, index_dir: Path, paths: list[Pat
     combined, _merged = dedupe_passages([*existing, *corpus.passages])
     new_ids = {p.id for p in corpus.passages}
     added = sum(1 for p in combined if p.id in new_ids)
-    same_model = dataclasses.replace(index_settings, model=manifest.model_setting, model_explicit=True, progress=False)
     documents = len({p.doc_id for p in existing} | {p.doc_id for p in corpus.passages})
-    build = build_index(combined, Path(index_dir), same_model, documents=documents)
+    # The index grows the way it was built. With vectors, by the encoder that made them (failing to load it is an
+    # error). Without, lexically, whatever the reason was (the default model could not be had, it read too little
+    # of the corpus, 'none'): loading a model that was not used would fail offline, or change the index's kind.
+    if manifest.dense_enabled and manifest.model is not None:
+        same = dataclasses.replace(index_settings, model=manifest.model, model_explicit=True, progress=False)
+        build = build_index(combined, Path(index_dir), same, documents=documents)
+    else:
+        same = dataclasses.replace(index_settings, model=manifest.model_setting, progress=False)
+        build = build_index(combined, Path(index_dir), same, documents=documents, lexical_only=manifest.dense_note)
     return IngestReport(len(corpus.passages), added, build.documents, build.passages, skipped, notes + build.warnings)
 
 

@@ -48,6 +48,26 @@ def _scrub(record: logging.LogRecord, token: str) -> None:
         record.exc_text = logging.Formatter().formatException(record.exc_info).replace(token, "<token>")  # type: ignore[arg-type]
 
 
+class _StartupFailureFilter(logging.Filter):
+    """Drops python-telegram-bot's own report of a start-up that failed (its retry loop giving up, a refused token),
+    traceback and all: run_serve prints the reason in one line. With -vv (debug) it is kept."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if logging.getLogger().isEnabledFor(logging.DEBUG) or record.levelno < logging.ERROR:
+            return True
+        message = str(record.msg)
+        return not ("Network Retry Loop" in message or "Invalid token" in message)
+
+
+def _unreachable_line(settings: Settings, err: Exception) -> str:
+    """One line for a Bot API that cannot be reached (no network, a wrong QUOTEBOT_TELEGRAM_API_URL)."""
+    api = urlsplit(settings.telegram_api_url)
+    return (
+        f"quotebot serve: cannot reach the Telegram Bot API at {api.scheme}://{api.netloc} ({err}); check this machine's "
+        "network (and proxy), or QUOTEBOT_TELEGRAM_API_URL for a self-hosted Bot API server"
+    )
+
+
 def run_serve(settings: Settings, index_dir: Path | None = None) -> int:
     """Serve the bot until stopped; 0 on a clean stop, 2 on a configuration problem, 1 on a failure."""
     if not settings.telegram_token:
@@ -60,6 +80,7 @@ def run_serve(settings: Settings, index_dir: Path | None = None) -> int:
     redact_token(settings.telegram_token)  # the entry point owns logging; see redact_token
 
     from telegram import Update
+    from telegram.error import InvalidToken, NetworkError
 
     from bot.store import StoreError
     from bot.telegram_app import build_application
@@ -69,6 +90,7 @@ def run_serve(settings: Settings, index_dir: Path | None = None) -> int:
     except StoreError as err:
         print(f"quotebot serve: {err}", file=sys.stderr)
         return 2
+    logging.getLogger("telegram.ext").addFilter(_StartupFailureFilter())
     try:
         if settings.webhook_url:
             path = urlsplit(settings.webhook_url).path.lstrip("/")
@@ -85,6 +107,14 @@ def run_serve(settings: Settings, index_dir: Path | None = None) -> int:
         else:
             log.info("serving by long polling")
             app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    except InvalidToken:
+        log.debug("serve failed", exc_info=True)
+        print("quotebot serve: Telegram refused the token (TELEGRAM_BOT_TOKEN); check it with @BotFather", file=sys.stderr)
+        return 2
+    except NetworkError as err:  # DNS, refused connection, TLS, timeout: python-telegram-bot wraps them all
+        log.debug("serve failed", exc_info=True)
+        print(_unreachable_line(settings, err).replace(settings.telegram_token, "<token>"), file=sys.stderr)
+        return 1
     except Exception as err:  # the command line prints one line; the traceback goes to the log
         log.debug("serve failed", exc_info=True)
         print(f"quotebot serve: {str(err).replace(settings.telegram_token, '<token>')}", file=sys.stderr)

@@ -14,6 +14,8 @@ from retrieval.config import DEFAULT_MODEL, EncoderBackend, IndexSettings, Vecto
 
 DEFAULT_BOT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_TYPING_AFTER = 0.5  # seconds; most answers take tens of milliseconds (benchmarks/RESULTS.md)
+DEFAULT_RETRY_FOR = 120.0  # seconds a reply is retried through 429s, 5xx and timeouts (bot.delivery)
+DEFAULT_SEND_TIMEOUT = 20.0  # seconds to wait for Telegram's answer to a request (python-telegram-bot's default: 5)
 
 
 class SettingsError(ValueError):
@@ -48,6 +50,8 @@ class Settings:
     max_upload_bytes: int = 20 * 1024 * 1024  # QUOTEBOT_MAX_UPLOAD_BYTES
     log_salt: str = field(default="", repr=False)  # QUOTEBOT_LOG_SALT: secret salt for hashing user ids
     retention_days: int = 90  # QUOTEBOT_RETENTION_DAYS
+    retry_for: float = DEFAULT_RETRY_FOR  # QUOTEBOT_RETRY_FOR: seconds a reply is retried before it is given up
+    send_timeout: float = DEFAULT_SEND_TIMEOUT  # QUOTEBOT_SEND_TIMEOUT: seconds to wait for Telegram to answer a send
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -83,6 +87,8 @@ class Settings:
             max_upload_bytes=_int(env, "QUOTEBOT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
             log_salt=env.get("QUOTEBOT_LOG_SALT", ""),
             retention_days=_int(env, "QUOTEBOT_RETENTION_DAYS", 90),
+            retry_for=_seconds(env, "QUOTEBOT_RETRY_FOR", DEFAULT_RETRY_FOR),
+            send_timeout=_seconds(env, "QUOTEBOT_SEND_TIMEOUT", DEFAULT_SEND_TIMEOUT) or DEFAULT_SEND_TIMEOUT,
         )
 
 

@@ -16,12 +16,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from telegram import Update
-from telegram.constants import ChatAction
+from telegram.constants import ChatAction, FileSizeLimit
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot.handlers import message_of, reply_script
 from bot.ingest import UploadRefused, add_to_index, check_size, save_upload, upload_suffix
-from bot.telegram_app import SERVICES, Services, services
+from bot.services import SERVICES, Services, message_of, reply_script, services, show_action, staff_reason
 from bot.texts import texts_for
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def staff_only(handler: Handler) -> Handler:
     @functools.wraps(handler)
     async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = update.effective_user
-        if user is None or user.id not in services(context).settings.staff_ids:
+        if not services(context).is_staff(update):
             log.warning("refused %s to user %s (not staff)", handler.__name__, user.id if user else "unknown")
             await message_of(update).reply_text(texts_for(reply_script(update)).staff_only, parse_mode=None, do_quote=True)
             return
@@ -66,6 +66,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         f"{s.questions} asked, {s.answered} answered ({s.answered_share:.0%})",
         f"Declined: {html.escape(declined)}",
         f"Feedback: 👍 {s.thumbs_up} · 👎 {s.thumbs_down}",
+        f"Replies given up on (Telegram unreachable for {svc.settings.retry_for:.0f} s): {s.undelivered}",
         "",
         "<b>Last 7 days</b> (UTC)",
         "<pre>" + "\n".join(f"{d.day}  {d.questions:>5} asked  {d.answered:>5} answered" for d in s.days) + "</pre>",
@@ -118,9 +119,15 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except UploadRefused as refused:
         await message.reply_text(f"Not added: {html.escape(str(refused))}.", do_quote=True)
         return
-    await context.bot.send_chat_action(message.chat.id, ChatAction.UPLOAD_DOCUMENT)
-    telegram_file = await document.get_file()
-    content = bytes(await telegram_file.download_as_bytearray())
+    await show_action(context, message.chat.id, ChatAction.UPLOAD_DOCUMENT)
+    try:
+        telegram_file = await document.get_file()
+        content = bytes(await telegram_file.download_as_bytearray())
+    except (BadRequest, NetworkError, InvalidToken) as err:  # refused, failed (5xx, an error page), or gone (404)
+        log.warning("downloading an upload failed: %s", err.message)
+        shown = html.escape(document.file_name or "the file")
+        await message.reply_text(f"Not added: {shown} could not be downloaded from Telegram ({html.escape(_download_failure(err))}).", do_quote=True)
+        return
     try:
         saved = await asyncio.to_thread(save_upload, content, document.file_name, svc.settings.docs_dir, svc.settings.max_upload_bytes)
     except UploadRefused as refused:
@@ -154,6 +161,18 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ]
     lines += [f"Note: {html.escape(note)}" for note in report.notes[:10]]
     await message.reply_text("\n".join(lines), do_quote=True)
+
+
+def _download_failure(err: TelegramError) -> str:
+    """Why a file could not be had, for staff, in Telegram's words and what to do."""
+    if isinstance(err, BadRequest):  # refused for good (BadRequest is a NetworkError in PTB: checked first)
+        if "too big" in err.message.lower():
+            limit = FileSizeLimit.FILESIZE_DOWNLOAD // 1_000_000
+            return f"{err.message}: bots may download files of at most {limit} MB; put a bigger file in the documents folder and run quotebot index"
+        return staff_reason(err, None)
+    if isinstance(err, InvalidToken):  # PTB's name for a 404 (or 401): the file is no longer there
+        return f"{err.message}: Telegram no longer has the file; send it again"
+    return f"{staff_reason(err, None)}; send it again in a while"  # a 5xx, an error page, a timeout
 
 
 def _describe(svc: Services) -> str:

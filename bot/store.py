@@ -6,6 +6,12 @@ settings, or generated once and kept in this file). A question is logged before 
 the reply's buttons find it), under a key derived from its update id (so a replayed update rewrites the same
 row); once the reply is sent, the row is marked delivered and the update handled in one transaction, so a
 restart can tell what was already answered.
+
+Handled updates and the journal are keyed by the bot's id (the numeric prefix of its token, which getMe returns
+too): update ids are numbered per bot, so a file reused by another token (a new bot, a test server counting from 1
+again) must not take the new bot's updates for ones already handled. Schema 1 kept them without a bot: opening such
+a file moves its rows to the bot that opens it first (the bot that wrote them, in the usual upgrade in place).
+Replies given up on (bot.delivery's DeliveryFailed) are kept in `undelivered` for /stats.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 HANDLED_KEEP_SECONDS = 2 * 86400  # Telegram keeps unconfirmed updates for 24 hours; twice that is plenty
 DAY = 86400.0
 
@@ -49,8 +55,29 @@ CREATE TABLE IF NOT EXISTS feedback (
     at REAL NOT NULL,
     PRIMARY KEY (key, user_hash)
 );
-CREATE TABLE IF NOT EXISTS handled (update_id INTEGER PRIMARY KEY, at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS journal (update_id INTEGER PRIMARY KEY, payload TEXT NOT NULL, at REAL NOT NULL);
+"""
+_BOT_TABLES = """
+CREATE TABLE IF NOT EXISTS handled (
+    bot_id INTEGER NOT NULL, update_id INTEGER NOT NULL CHECK (typeof(update_id) = 'integer'), at REAL NOT NULL,
+    PRIMARY KEY (bot_id, update_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal (
+    bot_id INTEGER NOT NULL, update_id INTEGER NOT NULL, payload TEXT NOT NULL, at REAL NOT NULL,
+    PRIMARY KEY (bot_id, update_id)
+);
+CREATE TABLE IF NOT EXISTS undelivered (
+    at REAL NOT NULL, bot_id INTEGER NOT NULL, update_id INTEGER, method TEXT NOT NULL, reason TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS undelivered_at ON undelivered(at);
+"""
+_FROM_VERSION_1 = """
+ALTER TABLE handled RENAME TO handled_v1;
+ALTER TABLE journal RENAME TO journal_v1;
+""" + _BOT_TABLES + """
+INSERT INTO handled (bot_id, update_id, at) SELECT :bot, update_id, at FROM handled_v1;
+INSERT INTO journal (bot_id, update_id, payload, at) SELECT :bot, update_id, payload, at FROM journal_v1;
+DROP TABLE handled_v1;
+DROP TABLE journal_v1;
 """
 
 
@@ -90,6 +117,7 @@ class Stats:
     thumbs_up: int
     thumbs_down: int
     days: tuple[DayCount, ...]  # the last N days, oldest first, zeros included
+    undelivered: int = 0  # replies given up on after the retry window (any bot using this file)
 
     @property
     def answered_share(self) -> float:
@@ -108,8 +136,9 @@ class Unanswered:
 class Store:
     """The bot's SQLite file. Thread-safe; every method is one short transaction."""
 
-    def __init__(self, path: Path, *, salt: str = "", clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, path: Path, *, salt: str = "", clock: Callable[[], float] = time.time, bot_id: int = 0) -> None:
         self.path = Path(path)
+        self.bot_id = bot_id  # whose updates `handled` and `journal` speak of (see the module docstring)
         self._clock = clock
         self._lock = threading.Lock()
         try:
@@ -119,13 +148,9 @@ class Store:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=5000")
             self._db.executescript(_SCHEMA)
+            self._upgrade()
         except (OSError, sqlite3.Error) as err:
             raise StoreError(f"cannot open the bot database {self.path}: {err}") from None
-        version = self._meta("schema_version")
-        if version is None:
-            self._set_meta("schema_version", str(SCHEMA_VERSION))
-        elif version != str(SCHEMA_VERSION):
-            raise StoreError(f"{self.path} has schema version {version}; this quotebot reads version {SCHEMA_VERSION}")
         self._salt = (salt or self._stored_salt()).encode()
 
     def close(self) -> None:
@@ -152,7 +177,7 @@ class Store:
     def is_handled(self, update_id: int) -> bool:
         """Whether this update was already handled (answered, refused or skipped)."""
         with self._lock:
-            row = self._db.execute("SELECT 1 FROM handled WHERE update_id = ?", (update_id,)).fetchone()
+            row = self._db.execute("SELECT 1 FROM handled WHERE bot_id = ? AND update_id = ?", (self.bot_id, update_id)).fetchone()
         return row is not None
 
     def mark_handled(self, update_id: int) -> None:
@@ -163,25 +188,37 @@ class Store:
     def last_handled(self) -> int | None:
         """The highest update id handled, or None before the first."""
         with self._lock:
-            row = self._db.execute("SELECT MAX(update_id) FROM handled").fetchone()
+            row = self._db.execute("SELECT MAX(update_id) FROM handled WHERE bot_id = ?", (self.bot_id,)).fetchone()
         return row[0]
 
     def journal(self, update_id: int, payload: dict[str, object]) -> None:
         """Keep a fetched update until it is handled, so a crash between fetch and reply loses nothing."""
         with self._lock, self._transaction():
             self._db.execute(
-                "INSERT OR IGNORE INTO journal (update_id, payload, at) "
-                "SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM handled WHERE update_id = ?)",
-                (update_id, json.dumps(payload, ensure_ascii=False), self._clock(), update_id),
+                "INSERT OR IGNORE INTO journal (bot_id, update_id, payload, at) "
+                "SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM handled WHERE bot_id = ? AND update_id = ?)",
+                (self.bot_id, update_id, json.dumps(payload, ensure_ascii=False), self._clock(), self.bot_id, update_id),
             )
 
     def pending(self) -> list[dict[str, object]]:
         """Journaled updates not yet handled, oldest first."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT payload FROM journal WHERE update_id NOT IN (SELECT update_id FROM handled) ORDER BY update_id"
+                "SELECT payload FROM journal j WHERE bot_id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM handled h WHERE h.bot_id = j.bot_id AND h.update_id = j.update_id) ORDER BY update_id",
+                (self.bot_id,),
             ).fetchall()
         return [json.loads(payload) for (payload,) in rows]
+
+    def record_undelivered(self, update_id: int | None, method: str, reason: str) -> None:
+        """Keep a reply given up on (for /stats); its update counts as handled: a restart does not try again."""
+        with self._lock, self._transaction():
+            self._db.execute(
+                "INSERT INTO undelivered (at, bot_id, update_id, method, reason) VALUES (?, ?, ?, ?, ?)",
+                (self._clock(), self.bot_id, update_id, method, reason[:500]),
+            )
+            if update_id is not None:
+                self._mark(update_id)
 
     # -- questions ----------------------------------------------------------------------------
 
@@ -259,6 +296,7 @@ class Store:
             up, down = self._db.execute(
                 "SELECT COALESCE(SUM(vote = 1), 0), COALESCE(SUM(vote = -1), 0) FROM feedback"
             ).fetchone()
+            (undelivered,) = self._db.execute("SELECT COUNT(*) FROM undelivered").fetchone()
             today = datetime.fromtimestamp(self._clock(), UTC).date()
             first = today - timedelta(days=days - 1)
             start = datetime(first.year, first.month, first.day, tzinfo=UTC).timestamp()
@@ -275,7 +313,7 @@ class Store:
             day = (first + timedelta(days=offset)).isoformat()
             n, a = per_day.get(day, (0, 0))
             series.append(DayCount(day, n, a))
-        return Stats(total, answered, declined, up, down, tuple(series))
+        return Stats(total, answered, declined, up, down, tuple(series), undelivered)
 
     def unanswered(self, limit: int = 20, reasons: Sequence[str] = ("not_covered",)) -> list[Unanswered]:
         """Recent declined questions, newest first, identical texts folded with their counts."""
@@ -299,6 +337,7 @@ class Store:
                 deleted += self._db.execute(f"DELETE FROM feedback WHERE key IN ({old})", (cutoff,)).rowcount
                 deleted += self._db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
                 deleted += self._db.execute("DELETE FROM feedback WHERE at < ?", (cutoff,)).rowcount
+                deleted += self._db.execute("DELETE FROM undelivered WHERE at < ?", (cutoff,)).rowcount
             deleted += self._db.execute("DELETE FROM handled WHERE at < ?", (now - HANDLED_KEEP_SECONDS,)).rowcount
             deleted += self._db.execute("DELETE FROM journal WHERE at < ?", (now - HANDLED_KEEP_SECONDS,)).rowcount
         return deleted
@@ -306,8 +345,27 @@ class Store:
     # -- internals ----------------------------------------------------------------------------
 
     def _mark(self, update_id: int) -> None:
-        self._db.execute("INSERT OR IGNORE INTO handled (update_id, at) VALUES (?, ?)", (update_id, self._clock()))
-        self._db.execute("DELETE FROM journal WHERE update_id = ?", (update_id,))
+        self._db.execute(
+            "INSERT INTO handled (bot_id, update_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            (self.bot_id, update_id, self._clock()),
+        )
+        self._db.execute("DELETE FROM journal WHERE bot_id = ? AND update_id = ?", (self.bot_id, update_id))
+
+    def _upgrade(self) -> None:
+        """Create the tables of this schema version, moving a version 1 file's rows to this bot (module docstring)."""
+        version = self._meta("schema_version")
+        if version not in (None, "1", str(SCHEMA_VERSION)):
+            raise StoreError(f"{self.path} has schema version {version}; this quotebot reads version {SCHEMA_VERSION}")
+        with self._transaction():
+            if version == "1":
+                for statement in _FROM_VERSION_1.split(";"):
+                    if statement.strip():
+                        self._db.execute(statement, {"bot": self.bot_id} if ":bot" in statement else {})
+            else:
+                for statement in _BOT_TABLES.split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+            self._set_meta("schema_version", str(SCHEMA_VERSION))
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)

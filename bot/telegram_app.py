@@ -1,36 +1,39 @@
 """Building the Telegram application: the builder, start-up work, the error handler, and the shared services.
 
-Handlers live in `bot.handlers` (citizens) and `bot.staff` (staff). This module wires them, and holds what
-they share (`Services`): the settings, the SQLite store, the per-user rate limit and the searcher, which
-/reload and staff uploads swap while the bot runs. Imported only by `quotebot serve` and tests: it imports
-python-telegram-bot at the top.
+Handlers live in `bot.handlers` (citizens), `bot.buttons` (callback queries) and `bot.staff` (staff). This
+module wires them, and builds what they share (`bot.services.Services`): the settings, the SQLite store, the
+per-user rate limit and the searcher, which /reload and staff uploads swap while the bot runs. Imported only by
+`quotebot serve` and tests: it imports python-telegram-bot at the top.
 
 Exactly-once delivery, across restarts:
 - every update the Updater fetches is journaled in SQLite before Telegram is told it was received (the
   Updater confirms an offset on its *next* getUpdates call, after `update_queue.put` returned), and on
   start-up journaled updates not yet handled are put back in the queue: a crash loses nothing;
-- an update is recorded as handled after its reply was sent (for a question: in the same transaction that
-  marks its log row delivered; the row is written just before sending, under a key derived from the update
-  id, so a replay rewrites it rather than adding one), and updates already handled or in flight are
-  skipped: a redelivered update is not answered twice. The remaining window is a crash between a reply
-  being accepted by Telegram and that record: that reply is sent again after the restart.
+- an update is recorded as handled the moment Telegram accepts its reply (`bot.delivery.recording_reply`: in the
+  HTTP client's response hook; for a question in the same transaction that marks its log row delivered; the row
+  is written just before sending, under a key derived from the update id, so a replay rewrites it rather than
+  adding one), and updates already handled or in flight are skipped: a redelivered update is not answered
+  twice. The remaining window is a crash between Telegram accepting a reply and that hook's commit (the answer
+  crossing the network and the event loop picking it up): that reply is sent again after the restart
+  (benchmarks/delivery.py measures how often).
+
+Retries, timeouts and replies given up on: `bot.delivery`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
+from telegram.error import Forbidden
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
@@ -39,56 +42,22 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from bot.ratelimit import SlidingWindowLimiter
+from bot import handlers, staff
+from bot.delivery import DeliveryFailed, RetryingRateLimiter, build_request
+from bot.ratelimit import FLOOD_LIMITS, FloodLimits, SlidingWindowLimiter
+from bot.services import SERVICES, Services, answer_query, reply_script, services, staff_reason
 from bot.settings import Settings
 from bot.store import Store
+from bot.texts import texts_for
 
 log = logging.getLogger(__name__)
 
-SERVICES = "quotebot.services"
-RATE_LIMIT_RETRIES = 3  # 429 RetryAfter: waits as long as Telegram says, this many times
-SERVER_ERROR_RETRIES = 3  # 5xx and refused connections: the same request again, after a short pause
-SERVER_ERROR_PAUSE = 0.5
-PURGE_EVERY = 86400.0
-_NOT_RETRIED = frozenset({"getUpdates", "sendChatAction"})
 
 COMMANDS = {
     None: (("start", "What I know and how to ask"), ("help", "How to ask"), ("ask", "Ask a question (in groups)")),
     "zh": (("start", "我能回答什么、怎么提问"), ("help", "怎么提问"), ("ask", "提问（群组中使用）")),
     "en": (("start", "What I know and how to ask"), ("help", "How to ask"), ("ask", "Ask a question (in groups)")),
 }
-
-
-@dataclass
-class Services:
-    """What every handler shares. `searcher` is replaced whole by /reload and uploads; a search in
-    flight keeps the object it started with."""
-
-    settings: Settings
-    store: Store
-    limiter: SlidingWindowLimiter
-    open_searcher: Callable[[], Any]  # () -> retrieval.search.Searcher, blocking
-    index_dir: Path | None = None
-    searcher: Any = None
-    index_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one rebuild or reload at a time
-    in_flight: set[int] = field(default_factory=set)  # update ids being handled now
-    clock: Callable[[], float] = time.time
-    purged_at: float | None = None
-
-    def purge_if_due(self) -> None:
-        """Apply the retention setting at start-up and then at most once a day (no job queue needed)."""
-        now = self.clock()
-        if self.purged_at is not None and now - self.purged_at < PURGE_EVERY:
-            return
-        self.purged_at = now
-        deleted = self.store.purge(self.settings.retention_days)
-        if deleted:
-            log.info("retention: deleted %d old rows", deleted)
-
-
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    """The shared services of the running application."""
-    return context.application.bot_data[SERVICES]  # type: ignore[no-any-return]
 
 
 def file_url_for(settings: Settings) -> str:
@@ -98,29 +67,6 @@ def file_url_for(settings: Settings) -> str:
     api = settings.telegram_api_url.rstrip("/")
     head, sep, tail = api.rpartition("/")
     return f"{head}/file/{tail}" if sep else f"{api}/file/bot"
-
-
-class RetryingRateLimiter(AIORateLimiter):
-    """AIORateLimiter (Telegram's flood limits, 429 RetryAfter retries) that also retries server errors.
-
-    PTB retries nothing but RetryAfter. A 5xx answer or a refused connection means Telegram did not take
-    the request, so sending the same request again cannot double a message. A timeout is not retried:
-    the message may have arrived, and a retry could send it twice. getUpdates has its own retry loop,
-    and a typing indicator is not worth delaying an answer for.
-    """
-
-    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # type: ignore[no-untyped-def]
-        for attempt in range(SERVER_ERROR_RETRIES + 1):
-            try:
-                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
-            except (BadRequest, TimedOut):
-                raise
-            except NetworkError as err:
-                if endpoint in _NOT_RETRIED or attempt == SERVER_ERROR_RETRIES:
-                    raise
-                log.warning("%s failed (%s); retrying", endpoint, err.message)
-                await asyncio.sleep(SERVER_ERROR_PAUSE * (attempt + 1))
-        raise AssertionError("unreachable")
 
 
 class JournaledQueue(asyncio.Queue):  # type: ignore[type-arg]
@@ -136,6 +82,14 @@ class JournaledQueue(asyncio.Queue):  # type: ignore[type-arg]
         await super().put(item)
 
 
+def bot_id_of(token: str) -> int:
+    """The bot's user id: the numeric part of its token before the colon (what getMe answers as `id`)."""
+    head = token.partition(":")[0]
+    if not head.isdigit():
+        raise ValueError("TELEGRAM_BOT_TOKEN has the form 123456:ABC-def; the part before the colon is the bot's id")
+    return int(head)
+
+
 def build_application(
     settings: Settings,
     *,
@@ -144,13 +98,12 @@ def build_application(
     clock: Callable[[], float] = time.time,
     monotonic: Callable[[], float] = time.monotonic,
     concurrent_updates: int = 8,
+    flood_limits: FloodLimits = FLOOD_LIMITS,
 ) -> Application:  # type: ignore[type-arg]
     """The bot's Application: token and Bot API urls from the settings, rate limiter, defaults, handlers."""
-    from bot import handlers, staff
-
     if not settings.telegram_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    store = Store(settings.db_path, salt=settings.log_salt, clock=clock)
+    store = Store(settings.db_path, salt=settings.log_salt, clock=clock, bot_id=bot_id_of(settings.telegram_token))
     if open_searcher is None:
         open_searcher = _default_opener(settings, index_dir)
     app = (
@@ -158,7 +111,8 @@ def build_application(
         .token(settings.telegram_token)
         .base_url(settings.telegram_api_url)
         .base_file_url(file_url_for(settings))
-        .rate_limiter(RetryingRateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .request(build_request(settings.send_timeout))
+        .rate_limiter(RetryingRateLimiter(flood_limits, retry_for=settings.retry_for))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -232,26 +186,36 @@ async def _mark_handled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     svc = services(context)
     svc.store.mark_handled(update.update_id)
     svc.in_flight.discard(update.update_id)
+    if update.callback_query is not None:
+        svc.answered_queries.discard(update.callback_query.id)
     svc.purge_if_due()
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the error with its traceback and, where a chat is known, tell the user politely."""
-    from bot.handlers import reply_script
-    from bot.texts import texts_for
-
+    """Log the error with its traceback and, where a chat is known, tell the user: politely, or staff the reason."""
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
     if isinstance(error, Forbidden):
         # The user blocked the bot (or left the group): nothing to send, nothing to retry.
         log.info("update %s: the chat refused the reply (%s); skipped", update_id, error.message)
         return
+    svc = services(context)
+    if isinstance(error, DeliveryFailed):
+        # Logged for staff by the rate limiter, counted here for /stats. No apology: it would meet the same fault.
+        svc.store.record_undelivered(update_id, error.endpoint, staff_reason(error.last, svc.settings.telegram_token))
+        return
     log.error("update %s: handling failed", update_id, exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None or update.inline_query is not None:
         return
+    if update.callback_query is None and svc.store.is_handled(update.update_id):
+        return  # the reply was accepted before the failure: an apology would contradict it
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(texts_for(reply_script(update)).failed)
+        if svc.is_staff(update) and update.callback_query is None and update.effective_message is not None and error is not None:
+            # Staff can act on the reason (a full disk, an index that cannot be read); citizens get the apology.
+            reason = html.escape(staff_reason(error, svc.settings.telegram_token))
+            await update.effective_message.reply_text(f"Failed: {reason}", do_quote=True)
+        elif update.callback_query is not None:
+            await answer_query(svc, update.callback_query, texts_for(reply_script(update)).failed)  # unless it was
         else:
             await context.bot.send_message(update.effective_chat.id, texts_for(reply_script(update)).failed, parse_mode=None)
     except Exception as err:  # noqa: BLE001 - the error handler must not raise; the first error is logged above

@@ -52,6 +52,8 @@ class Texts:
     question_label: str
     also_cited: str  # {count} {sources}
     converted_note: str
+    chat_converted_note: str  # the same note in the terminal chat, which has /original instead of a button
+    ask_converted_note: str  # and in `quotebot ask`, which has --original
     full_paragraph_title: str
     button_more: str
     button_full: str
@@ -61,6 +63,7 @@ class Texts:
     button_unhelpful: str
     chat_commands: str  # the terminal chat's own commands
     chat_no_result: str  # {number}
+    hedge: str  # the line above a quote that only may help (the hedged tier of an answer)
 
     def __post_init__(self) -> None:
         missing = [reason.value for reason in DeclineReason if reason not in self.declined]
@@ -118,6 +121,10 @@ SIMPLIFIED = Texts(
         too_long="问题太长了，请缩短后再问。",
         not_covered="抱歉，现有文件中没有找到能回答这个问题的内容。可以换个说法、用更具体的关键词再问一次，或咨询市政服务热线。",
         gibberish="抱歉，我没能看懂这个问题。请用一句完整的话，带上关键词再问一次。",
+        thanks="不客气！还有问题的话，直接发给我就好。",
+        farewell="再见！有问题随时再来问我。",
+        small_talk="我是一个问答机器人：你发来问题，我从本市发布的文件中找出相关段落，原文引用回答。请直接发送你的问题。",
+        vague="这个问题有点太短了，我不确定你想了解什么。请用一句完整的话再问一次，例如：今年的低保标准是多少？",
     ),
     text_only="我目前只能阅读文字消息，请用文字发送你的问题。",
     too_long="问题太长了（{length} 个字，上限 {limit} 个字），请缩短后再问。",
@@ -131,6 +138,8 @@ SIMPLIFIED = Texts(
     question_label="问",
     also_cited="另有 {count} 个来源刊登了这段内容：{sources}",
     converted_note="（已转为简体显示，点“原文”可查看原样。）",
+    chat_converted_note="（已转为简体显示，输入 /original 可查看原样。）",
+    ask_converted_note="（已转为简体显示，加 --original 可查看原样。）",
     full_paragraph_title="完整段落",
     button_more="更多结果",
     button_full="完整段落",
@@ -140,6 +149,7 @@ SIMPLIFIED = Texts(
     button_unhelpful="👎 没帮助",
     chat_commands="命令：/more 更多结果，/full N 第 N 条结果的完整段落，/original 原文，/help 帮助，/quit 退出。",
     chat_no_result="没有第 {number} 条结果。",
+    hedge="以下内容可能有帮助，但未必直接回答你的问题：",
 )
 
 TRADITIONAL = Texts(
@@ -155,6 +165,10 @@ TRADITIONAL = Texts(
         too_long="問題太長了，請縮短後再問。",
         not_covered="抱歉，現有文件中沒有找到能回答這個問題的內容。可以換個說法、用更具體的關鍵詞再問一次，或諮詢市政服務熱線。",
         gibberish="抱歉，我沒能看懂這個問題。請用一句完整的話，帶上關鍵詞再問一次。",
+        thanks="不客氣！還有問題的話，直接發給我就好。",
+        farewell="再見！有問題隨時再來問我。",
+        small_talk="我是一個問答機器人：你發來問題，我從本市發佈的文件中找出相關段落，原文引用回答。請直接發送你的問題。",
+        vague="這個問題有點太短了，我不確定你想了解什麼。請用一句完整的話再問一次，例如：今年的低保標準是多少？",
     ),
     text_only="我目前只能閱讀文字消息，請用文字發送你的問題。",
     too_long="問題太長了（{length} 個字，上限 {limit} 個字），請縮短後再問。",
@@ -168,6 +182,8 @@ TRADITIONAL = Texts(
     question_label="問",
     also_cited="另有 {count} 個來源刊登了這段內容：{sources}",
     converted_note="（已轉爲繁體顯示，點“原文”可查看原樣。）",
+    chat_converted_note="（已轉爲繁體顯示，輸入 /original 可查看原樣。）",
+    ask_converted_note="（已轉爲繁體顯示，加 --original 可查看原樣。）",
     full_paragraph_title="完整段落",
     button_more="更多結果",
     button_full="完整段落",
@@ -177,6 +193,7 @@ TRADITIONAL = Texts(
     button_unhelpful="👎 沒幫助",
     chat_commands="命令：/more 更多結果，/full N 第 N 條結果的完整段落，/original 原文，/help 幫助，/quit 退出。",
     chat_no_result="沒有第 {number} 條結果。",
+    hedge="以下內容可能有幫助，但未必直接回答你的問題：",
 )
 
 ENGLISH = Texts(
@@ -192,6 +209,10 @@ ENGLISH = Texts(
         too_long="That question is too long; please shorten it and ask again.",
         not_covered="Sorry, the documents I have do not answer this question. Try rephrasing it with more specific key words, or ask the city's service hotline.",
         gibberish="Sorry, I could not make out the question. Please ask it in a full sentence with key words.",
+        thanks="You're welcome! Send me another question any time.",
+        farewell="Goodbye! Come back whenever you have a question.",
+        small_talk="I am a question-answering bot: send me a question and I reply by quoting the city's published documents word for word. Please send your question.",
+        vague="That is a little too short for me to know what you are looking for. Please ask in a full sentence, for example: What is this year's minimum living allowance?",
     ),
     text_only="I can only read text messages; please type your question.",
     too_long="That question is too long ({length} characters; the limit is {limit}). Please shorten it and ask again.",
@@ -205,6 +226,8 @@ ENGLISH = Texts(
     question_label="Q",
     also_cited="Also published by {count} other sources: {sources}",
     converted_note="",  # English replies quote the passages as published; nothing is converted
+    chat_converted_note="",
+    ask_converted_note="",
     full_paragraph_title="Full paragraph",
     button_more="More results",
     button_full="Full paragraph",
@@ -214,6 +237,7 @@ ENGLISH = Texts(
     button_unhelpful="👎 Not helpful",
     chat_commands="Commands: /more more results, /full N the full paragraph of result N, /original the original text, /help help, /quit quit.",
     chat_no_result="There is no result {number}.",
+    hedge="This may help, though it may not answer your question exactly:",
 )
 
 TEXTS: Mapping[Script, Texts] = MappingProxyType(

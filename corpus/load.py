@@ -13,11 +13,11 @@ import os
 import re
 import stat
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.errors import SkipFile
-from corpus.model import Document
+from corpus.model import SIDECAR_KEYS, Document
 from corpus.readers import METADATA_KEYS, Extracted, read_docx, read_html, read_markdown, read_pdf, read_text
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -61,6 +61,8 @@ class Loaded:
 
     document: Document
     notes: tuple[str, ...] = ()
+    extractor: str = ""  # what read the file, for the per-file report
+    dropped: dict[str, int] = field(default_factory=dict)  # what the reader left out, by kind
 
 
 def _sidecar_for(name: str, names: set[str]) -> str | None:
@@ -174,7 +176,11 @@ def load_file(found: Found, doc_id: str, max_bytes: int = MAX_FILE_BYTES) -> Loa
     notes = list(extracted.notes)
     if found.sidecar is not None:
         try:
-            metadata.update(_read_sidecar(found.sidecar))  # the operator's word beats what was extracted
+            given = _read_sidecar(found.sidecar)
+            metadata.update(given)  # the operator's word beats what was extracted
+            # ...and what the cleaner finds in the text, so it must know which values the operator gave.
+            metadata[SIDECAR_KEYS] = " ".join(sorted(given))
         except ValueError as err:
             notes.append(str(err))
-    return Loaded(Document(id=doc_id, path=str(found.path), raw_text=extracted.text, metadata=metadata), tuple(notes))
+    document = Document(id=doc_id, path=str(found.path), raw_text=extracted.text, metadata=metadata)
+    return Loaded(document, tuple(notes), extracted.extractor or fmt, dict(extracted.dropped))

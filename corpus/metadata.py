@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from enum import IntEnum
 
+from corpus.furniture import furniture_kind
 from corpus.pinyin import HAN
+from corpus.shapes import has_markup, heading_refusal, is_date_only, is_page_number, is_url
 
 _DATE = re.compile(
     r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -75,17 +78,59 @@ def _short(line: str, chinese_limit: int) -> bool:
 
 
 def looks_like_heading(line: str) -> bool:
-    """A short line without final punctuation and without a sentence end inside it."""
-    if not _short(line, MAX_HEADING_CHARS) or ends_with_punctuation(line):
+    """A short line without final punctuation and without a sentence end inside it (see shapes.heading_refusal)."""
+    if not _short(line, MAX_HEADING_CHARS) or ends_with_punctuation(line) or heading_refusal(line) is not None:
         return False
     if any(ch in line for ch in "。！？"):
         return False
     return not (line[0] in "(（" and line[-1] in ")）")  # a parenthesised note, not a heading
 
 
+def acceptable_title(line: str) -> bool:
+    """A title is never a page number, a breadcrumb or other furniture, a URL, markup or a bare date."""
+    stripped = line.strip()
+    return bool(stripped) and not (
+        is_page_number(stripped) or is_url(stripped) or has_markup(stripped) or is_date_only(stripped) or furniture_kind(stripped)
+    )
+
+
+_TITLE_LABEL = re.compile(r"^(?:title|标题|標題|题目|題目|文章标题|文章標題)\s*[:：]\s*(?=\S)", re.IGNORECASE)
+
+
+def title_text(line: str) -> str:
+    """A title line without the label a saved page may put before it: Title: …, 标题：…"""
+    return _TITLE_LABEL.sub("", line, count=1)
+
+
 def looks_like_title(line: str) -> bool:
-    """A line that can be an article's title: not long, not a finished sentence."""
-    return _short(line, MAX_TITLE_CHARS) and not ends_sentence(line) and not line.endswith(("，", ",", "、", ":", "："))
+    """A line that can be an article's title: not long, not a finished sentence, not furniture, a URL or a number."""
+    if not _short(line, MAX_TITLE_CHARS) or ends_sentence(line) or line.endswith(("，", ",", "、", ":", "：")):
+        return False
+    return acceptable_title(line)
+
+
+class DateRank(IntEnum):
+    """How much a dateline is trusted: a labelled publication date over a bare one over a page-generation time."""
+
+    PUBLISHED = 0
+    PLAIN = 1
+    GENERATED = 2
+
+
+_PUBLISHED_LABEL = re.compile(
+    r"(?:发表|發表|发布|發布|公布|印发|印發|成文|发文|發文|出版|刊发|刊發)(?:时间|時間|日期)|published|posted", re.IGNORECASE
+)
+_GENERATED_LABEL = re.compile(
+    r"页面生成|頁面生成|生成时间|生成時間|更新|修改时间|修改時間|打印|列印|访问|訪問|浏览|瀏覽|updated|modified|generated|printed|accessed",
+    re.IGNORECASE,
+)
+
+
+def dateline_rank(line: str) -> DateRank:
+    """How far to trust the date of this dateline (call only on a line `dateline` accepts)."""
+    if _PUBLISHED_LABEL.search(line):
+        return DateRank.PUBLISHED
+    return DateRank.GENERATED if _GENERATED_LABEL.search(line) else DateRank.PLAIN
 
 
 def dateline(line: str) -> FoundDate | None:
@@ -127,3 +172,34 @@ def restore_opening_quote(heading: str) -> str:
         if first_close > 0 and opening not in heading[:first_close]:
             return opening + heading
     return heading
+
+
+_REGULATION_EVENT = re.compile(r"通过|通過|修订|修訂|修正|修改|批准|公布|施行|颁布|頒布")
+_AMENDED = re.compile(r"修订|修訂|修正|修改")
+_PASSED = re.compile(r"通过|通過")
+
+
+def regulation_date(note: str) -> FoundDate | None:
+    """The date of a regulation from its header note: its latest amendment, else when it was passed.
+
+    A note reads like （2003年6月28日…通过　根据2011年10月29日…《关于修改〈…〉的决定》修正）: each date is
+    followed by what happened on it. A date followed by 修订/修正/修改 is an amendment; one followed by 通过 only,
+    a passing (a regulation passed again later was revised: the latest counts); 批准/公布/施行 alone do not date it.
+    """
+    found = [(m, date) for m in _DATE.finditer(note) if (date := parse_date(m.group(0))) is not None]
+    amended: list[str] = []
+    passed: list[str] = []
+    for k, (m, date) in enumerate(found):
+        event = note[m.end() : found[k + 1][0].start() if k + 1 < len(found) else len(note)]
+        if _AMENDED.search(event):
+            amended.append(date.date)
+        elif _PASSED.search(event):
+            passed.append(date.date)
+    best = max(amended or passed, default=None)
+    return FoundDate(best) if best else None
+
+
+def regulation_note(line: str) -> bool:
+    """A line of a regulation's header note: a date followed by what happened (通过, 修正, 批准, 施行 ...)."""
+    m = _DATE.search(line)
+    return bool(m) and bool(_REGULATION_EVENT.search(line, m.end()))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+SIDECAR_KEYS = "sidecar_keys"  # Document.metadata key: the names of the values a sidecar gave, space-separated
+
 
 @dataclass(frozen=True)
 class Document:

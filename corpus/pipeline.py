@@ -13,8 +13,8 @@ from corpus.dedupe import dedupe_passages
 from corpus.errors import SkipFile
 from corpus.load import MAX_FILE_BYTES, discover, document_id, load_file
 from corpus.model import CleanDocument, Passage
-from corpus.report import CorpusReport, RepairCounts, Skipped, UnrepairedSpot
-from corpus.split import DEFAULT_MAX_CHARS, split_paragraph
+from corpus.report import CorpusReport, FileReport, RepairCounts, Skipped, UnrepairedSpot
+from corpus.split import DEFAULT_MAX_CHARS, split_block
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +42,15 @@ def passage_id(doc_id: str, position: int, part: int, text: str) -> str:
 
 
 def passages_of(cleaned: Cleaned, max_chars: int = DEFAULT_MAX_CHARS) -> list[Passage]:
-    """One passage per body paragraph, or one per piece of a paragraph longer than `max_chars`."""
+    """One passage per body paragraph, or one per piece of a paragraph longer than `max_chars`.
+
+    A piece of a long list, FAQ answer or article repeats the lead-in, question or article number it belongs to.
+    """
     cite = cleaned.document.citation()
     out = []
     for position, paragraph in enumerate(cleaned.paragraphs):
-        pieces = [p.strip() for p in split_paragraph(paragraph.text, max_chars)]
+        parts = [(part.text, part.parent) for part in paragraph.parts]
+        pieces = [p.text.strip() for p in split_block(parts, max_chars, paragraph.label)]
         pieces = [p for p in pieces if p]
         for part, text in enumerate(pieces):
             out.append(
@@ -64,6 +68,19 @@ def passages_of(cleaned: Cleaned, max_chars: int = DEFAULT_MAX_CHARS) -> list[Pa
     return out
 
 
+def file_report(path: str, extractor: str, reader_dropped: dict[str, int], cleaned: Cleaned, passages: int) -> FileReport:
+    """The per-file line of the report: the reader's drops plus the cleaner's furniture, and the repairs made."""
+    dropped = dict(reader_dropped)
+    for line in cleaned.lines:
+        if line.kind == "furniture":
+            dropped[line.detail] = dropped.get(line.detail, 0) + 1
+    r = cleaned.repairs
+    mapped = {"radicals": r.radicals_mapped, "pinyin annotations": r.pinyin_removed, "mojibake lines": r.ftfy_fixes + r.cjk_mojibake_fixes,
+              "full-width characters": r.width_fixes}
+    return FileReport(path, cleaned.document.format, extractor, passages, {k: n for k, n in dropped.items() if n},
+                      {k: n for k, n in mapped.items() if n})
+
+
 def build_passages(
     paths: Sequence[Path], *, max_file_bytes: int = MAX_FILE_BYTES, max_chars: int = DEFAULT_MAX_CHARS
 ) -> CorpusResult:
@@ -74,6 +91,7 @@ def build_passages(
     documents: list[CleanDocument] = []
     passages: list[Passage] = []
     spots: list[UnrepairedSpot] = []
+    files: list[FileReport] = []
     repairs = RepairCounts()
     ids: set[str] = set()
     for item in found.files:
@@ -97,6 +115,7 @@ def build_passages(
         if not own:
             warnings.append(Skipped(str(item.path), "no body text found (only a title, metadata or furniture)"))
         documents.append(cleaned.document)
+        files.append(file_report(str(item.path), loaded.extractor, loaded.dropped, cleaned, len(own)))
         passages += own
         spots += cleaned.damage
         repairs = repairs + cleaned.repairs
@@ -111,6 +130,7 @@ def build_passages(
         unrepaired=tuple(spots),
         duplicates_merged=merged,
         warnings=tuple(warnings),
+        files=tuple(files),
     )
     logger.info("corpus: %d files read, %d skipped, %d passages", report.files_read, len(skipped), len(kept))
     return CorpusResult(kept, tuple(documents), report)

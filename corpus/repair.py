@@ -1,4 +1,5 @@
-"""Repair one line of text: mojibake (ftfy, then short runs of it in Chinese), full-width letters, whitespace, pinyin.
+"""Repair one line of text: mojibake (ftfy, then short runs of it in Chinese), radical look-alikes, full-width
+letters, whitespace, pinyin.
 
 Pure functions. Lines are repaired one at a time so that a reported spot keeps its line number; a text is
 split into lines by `split_lines` first.
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 import ftfy
 
@@ -34,6 +37,36 @@ _UTF8_SEQUENCE = re.compile(rb"[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{
 _CJK_ONLY = re.compile(f"[{HAN}\u2010-\u206f\u3000-\u303f\uff00-\uffef]+")
 
 
+@cache
+def radical_table() -> dict[int, str]:
+    """Kangxi radicals and CJK radical-supplement look-alikes → the unified ideographs they stand for (⻋ → 车).
+
+    From Unicode's own data (EquivalentUnifiedIdeograph.txt, and NFKC for the Kangxi block), shipped as
+    corpus/data/radicals.tsv. PDFs made with some fonts map their glyphs to these code points, so 机动⻋ would
+    never match 机动车.
+    """
+    table: dict[int, str] = {}
+    text = resources.files("corpus").joinpath("data/radicals.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            radical, ideograph = line.split("\t")[:2]
+            table[int(radical, 16)] = chr(int(ideograph, 16))
+    return table
+
+
+@cache
+def _radical_pattern() -> re.Pattern[str]:
+    return re.compile("[" + "".join(chr(code) for code in sorted(radical_table())) + "]")
+
+
+def map_radicals(text: str) -> tuple[str, int]:
+    """Radical look-alikes (⼈⾏⻋) as the ideographs they stand for (人行车), and how many were mapped."""
+    count = len(_radical_pattern().findall(text))
+    if not count:
+        return text, 0
+    return text.translate(radical_table()), count
+
+
 @dataclass(frozen=True)
 class RepairedLine:
     """A repaired line and what was done to it."""
@@ -43,6 +76,7 @@ class RepairedLine:
     ftfy_fixed: bool = False
     cjk_mojibake_fixed: bool = False
     width_fixes: int = 0
+    radicals_mapped: int = 0
 
 
 def split_lines(text: str) -> list[str]:
@@ -89,10 +123,13 @@ def _repair_once(line: str) -> RepairedLine:
     fixed = ftfy.fix_text(line, config=FTFY_CONFIG)
     ftfy_fixed = fixed != line
     cjk = fix_cjk_mojibake(fixed)
-    narrowed, width = narrow_alnum(cjk)
+    ideographs, radicals = map_radicals(cjk)
+    narrowed, width = narrow_alnum(ideographs)
     spaced = normalise_whitespace(" ".join(split_lines(narrowed)))  # ftfy may decode a line break
     text, pinyin = remove_pinyin(spaced)
-    return RepairedLine(text, pinyin_removed=pinyin, ftfy_fixed=ftfy_fixed, cjk_mojibake_fixed=cjk != fixed, width_fixes=width)
+    return RepairedLine(
+        text, pinyin_removed=pinyin, ftfy_fixed=ftfy_fixed, cjk_mojibake_fixed=cjk != fixed, width_fixes=width, radicals_mapped=radicals
+    )
 
 
 def repair_line(line: str) -> RepairedLine:
@@ -108,6 +145,7 @@ def repair_line(line: str) -> RepairedLine:
             ftfy_fixed=total.ftfy_fixed or step.ftfy_fixed,
             cjk_mojibake_fixed=total.cjk_mojibake_fixed or step.cjk_mojibake_fixed,
             width_fixes=total.width_fixes + step.width_fixes,
+            radicals_mapped=total.radicals_mapped + step.radicals_mapped,
         )
     return total
 

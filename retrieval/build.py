@@ -1,25 +1,21 @@
 """Build an index directory from passages, and swap it in whole.
 
-``index_dir`` is a symbolic link to a version directory beside it (``.NAME.v<time>``). A build writes a fresh
-version directory, finishes it (manifest last), then points the link at it with one atomic rename. A reader
-therefore sees the old index or the new one, never a mix and never nothing; a failure before the rename
-leaves the old index as it was. The previous version is kept until the next build, so a reader that resolved
-the link just before a swap can still finish opening it.
+A build writes a fresh version directory inside the index directory, finishes it (manifest last), then points
+``DIR/current`` at it with one atomic rename (retrieval.layout). A reader therefore sees the old index or the new
+one, never a mix and never nothing; a failure before the rename leaves the old index as it was. The previous
+version is kept for rollback, so a reader that resolved the link just before a swap can still finish opening it.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import logging
 import os
 import shutil
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus.model import Passage
-from retrieval import store
+from retrieval import layout, selftest, store
 from retrieval.cache import EmbeddingCache, cache_path
 from retrieval.config import NO_MODEL, IndexSettings
 from retrieval.encoder import (
@@ -39,8 +35,9 @@ from retrieval.encoder import (
     unknown_rate,
 )
 from retrieval.errors import EmptyCorpusError, ModelLoadError, RetrievalError
-from retrieval.lexical import K1, B
+from retrieval.lexical import K1, B, LexicalIndex
 from retrieval.model import BuildReport
+from retrieval.selftest import SelfTest
 from retrieval.term_cache import term_cache_path
 from retrieval.terms import LexicalBuild, TermScheme, build_lexical
 from retrieval.vectors import build_vectors, choose_kind, extend_previous, save_vectors
@@ -71,74 +68,98 @@ def build_index(
     encoder: Encoder | None = None,
     documents: int | None = None,
     terms: TermScheme = DEFAULT_TERMS,
+    lexical_only: str | None = None,
 ) -> BuildReport:
     """Index passages into a new version of index_dir and swap it in atomically.
 
     With ``encoder`` given it is used as ``settings.model`` (tests hand in small ones); otherwise the model is
     loaded by the rules of retrieval.encoder. ``terms`` is how passages are tokenised (and what keys the term
-    cache); an index built with another scheme than DEFAULT_TERMS is refused by the Searcher.
+    cache); an index built with another scheme than DEFAULT_TERMS is refused by the Searcher. ``lexical_only``,
+    a reason, builds without an encoder and records that reason as the dense note, while the manifest still
+    names ``settings.model`` as the model asked for: a grown index keeps the way it was built (bot.ingest).
     """
     started = time.perf_counter()
     passages = _unique(passages)
     if not passages:
         raise EmptyCorpusError("there are no passages to index (the corpus is empty, or every file was skipped)")
     index_dir = Path(index_dir).expanduser().absolute()
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
     texts = [indexed_text(p) for p in passages]
-    with _build_lock(index_dir):
-        _refuse_foreign_directory(index_dir)  # before minutes of work, and before a cache is written beside it
-        # The lexical half runs in a thread beside the encoder: jieba is pure Python, torch releases the GIL
-        # while it computes, so a free core can take the lexical work. (On the shared 2-core machine, whose
-        # cores were busy, it measured no gain: 2,000 passages with MiniLM at one torch thread built in 32.1 and
-        # 36.1 s overlapped, 33.7 and 32.6 s one half after the other.) Whichever half fails first stops the
-        # other (the encoder between chunks, the lexical half between its), and the exception propagates
-        # before anything is written.
-        cancel = threading.Event()
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="quotebot-lexical") as pool:
-            lexical_job = pool.submit(
-                build_lexical, texts, terms, term_cache_path(index_dir), cancel=cancel,
-                progress=settings.progress and len(texts) >= PROGRESS_MIN_PASSAGES,
-            )
-            try:
-                dense = _dense_half(texts, index_dir, settings, encoder, lambda: _raise_if_failed(lexical_job))
-                lexical = lexical_job.result()
-            except BaseException:
-                cancel.set()
-                raise
-        vectors, rate = dense.vectors, dense.unknown_rate
-        kind = choose_kind(settings.vector_index, len(passages)) if vectors is not None else None
+    layout.refuse_foreign_directory(index_dir)  # before the lock or a cache is written into someone's folder
+    first = not index_dir.exists() and not index_dir.is_symlink()
+    try:
+        with layout.build_lock(index_dir):
+            return _build_locked(passages, texts, index_dir, settings, encoder, documents, terms, started, lexical_only)
+    except BaseException:
+        if first:
+            layout.remove_failed_first_build(index_dir)
+        raise
 
-        version = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.build-", dir=index_dir.parent))
+
+def _build_locked(
+    passages: list[Passage], texts: list[str], index_dir: Path, settings: IndexSettings, encoder: Encoder | None,
+    documents: int | None, terms: TermScheme, started: float, lexical_only: str | None,
+) -> BuildReport:
+    """The build proper, with the build lock held."""
+    layout.refuse_foreign_directory(index_dir)  # again, now that no other build can be writing
+    # The lexical half runs in a thread beside the encoder: jieba is pure Python, torch releases the GIL
+    # while it computes, so a free core can take the lexical work. (On the shared 2-core machine, whose
+    # cores were busy, it measured no gain: 2,000 passages with MiniLM at one torch thread built in 32.1 and
+    # 36.1 s overlapped, 33.7 and 32.6 s one half after the other.) Whichever half fails first stops the
+    # other (the encoder between chunks, the lexical half between its), and the exception propagates
+    # before anything is written.
+    cancel = threading.Event()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="quotebot-lexical") as pool:
+        lexical_job = pool.submit(
+            build_lexical, texts, terms, term_cache_path(index_dir), cancel=cancel,
+            progress=settings.progress and len(texts) >= PROGRESS_MIN_PASSAGES,
+        )
         try:
-            store.write_passages(version / store.PASSAGES, passages, lexical.folded)
-            lexical.index.save(version / store.LEXICAL)
-            if vectors is not None and kind is not None:
-                previous = extend_previous(index_dir / store.VECTORS, vectors, kind)  # the version now serving
-                if previous is not None:
-                    log.info("vector index: the previous %s index extended to %d rows, not built anew", kind, previous.ntotal)
-                save_vectors(previous if previous is not None else build_vectors(vectors, kind), version / store.VECTORS)
-            manifest = store.Manifest(
-                format_version=store.FORMAT_VERSION,
-                built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-                passages=len(passages),
-                documents=documents if documents is not None else len({p.doc_id for p in passages}),
-                newest_date=max((p.cite.date for p in passages if p.cite.date), default=None),
-                corpus_fingerprint=_fingerprint(texts, passages),
-                model_setting=settings.model,
-                model=dense.model if vectors is not None else None,
-                dim=int(vectors.shape[1]) if vectors is not None else None,
-                dense_enabled=vectors is not None,
-                dense_note=dense.note,
-                unknown_rate=rate,
-                vector_index=kind,
-                lexical_scheme=terms.name,
-            )
-            store.write_manifest(version, manifest)
-            _fsync_tree(version)
-            _swap_in(version, index_dir)
+            if lexical_only is not None:
+                dense = _DenseHalf(None, 0, 0, None, lexical_only, None, ())
+            else:
+                dense = _dense_half(texts, [p.text for p in passages], index_dir, settings, encoder,
+                                    lambda: _raise_if_failed(lexical_job), lexical_job.result, terms)
+            lexical = lexical_job.result()
         except BaseException:
-            shutil.rmtree(version, ignore_errors=True)
+            cancel.set()
             raise
+    vectors, rate = dense.vectors, dense.unknown_rate
+    kind = choose_kind(settings.vector_index, len(passages)) if vectors is not None else None
+
+    version = layout.new_build_dir(index_dir)
+    try:
+        store.write_passages(version / store.PASSAGES, passages, lexical.folded)
+        lexical.index.save(version / store.LEXICAL)
+        if vectors is not None and kind is not None:
+            previous = extend_previous(layout.version_dir(index_dir) / store.VECTORS, vectors, kind)  # the version now serving
+            if previous is not None:
+                log.info("vector index: the previous %s index extended to %d rows, not built anew", kind, previous.ntotal)
+            save_vectors(previous if previous is not None else build_vectors(vectors, kind), version / store.VECTORS)
+        manifest = store.Manifest(
+            format_version=store.FORMAT_VERSION,
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            passages=len(passages),
+            documents=documents if documents is not None else len({p.doc_id for p in passages}),
+            newest_date=max((p.cite.date for p in passages if p.cite.date), default=None),
+            corpus_fingerprint=_fingerprint(texts, passages),
+            model_setting=settings.model,
+            model=dense.model if vectors is not None else None,
+            dim=int(vectors.shape[1]) if vectors is not None else None,
+            dense_enabled=vectors is not None,
+            dense_note=dense.note,
+            unknown_rate=rate,
+            vector_index=kind,
+            lexical_scheme=terms.name,
+            dense_weight=dense.weight,
+            dense_evidence=dense.evidence,
+            dense_selftest=dense.tested.to_dict() if dense.tested is not None else None,
+        )
+        store.write_manifest(version, manifest)
+        _fsync_tree(version)
+        layout.swap_in(version, index_dir)
+    except BaseException:
+        shutil.rmtree(version, ignore_errors=True)
+        raise
     return BuildReport(
         index_dir=str(index_dir),
         passages=manifest.passages,
@@ -165,15 +186,22 @@ class _DenseHalf:
     note: str
     model: str | None
     warnings: tuple[str, ...]
+    tested: SelfTest | None = None  # the self-test's figures and decision, when it ran
+    weight: float | None = None  # the fusion's dense weight (0: off), when the self-test ran
+    evidence: bool | None = None  # whether the dense similarity counts for the decline, when the self-test ran
 
 
 def _dense_half(
-    texts: list[str], index_dir: Path, settings: IndexSettings, encoder: Encoder | None, check: Callable[[], None]
+    texts: list[str], bodies: list[str], index_dir: Path, settings: IndexSettings, encoder: Encoder | None,
+    check: Callable[[], None], lexical: Callable[[], LexicalBuild], terms: TermScheme,
 ) -> _DenseHalf:
-    """Choose the encoder, check that it reads the corpus, and embed the texts (``check``: see _embeddings)."""
+    """Choose the encoder, check that it reads the corpus (the unknown-token rate, then the self-test of
+    retrieval.selftest), and embed the texts (``check``: see _embeddings; ``lexical``: the lexical half's result,
+    which the self-test waits for once its own encoding is done)."""
     choice = _choose_encoder(settings, encoder)
     warnings = [choice.note] if choice.encoder is None and settings.model.strip().lower() != NO_MODEL else []
     vectors, embedded, reused, rate, note = None, 0, 0, None, choice.note
+    tested, weight, evidence = None, None, None
     if choice.encoder is not None:
         rate = unknown_rate(choice.encoder, texts)
         if rate is not None and rate > settings.max_unknown_rate:
@@ -186,7 +214,49 @@ def _dense_half(
             warnings.append(note)
         else:
             vectors, embedded, reused = _embeddings(choice, texts, index_dir, settings, check)
-    return _DenseHalf(vectors, embedded, reused, rate, note, choice.model, tuple(warnings))
+            tested = _selftest(choice, texts, bodies, vectors, index_dir, settings, lexical, terms)
+            note, weight, evidence = tested.reason, tested.weight, tested.evidence
+            if weight > 0:
+                log.info(note)
+            elif settings.dense_gate == "open":
+                note, weight, evidence = f"{note}; kept on at weight 1 all the same (dense gate open)", 1.0, True
+                log.warning(note)
+            else:
+                vectors = None
+                note += "; answers use lexical matching only"
+                log.warning(note)
+                warnings.append(note)
+    return _DenseHalf(vectors, embedded, reused, rate, note, choice.model, tuple(warnings), tested, weight, evidence)
+
+
+def _selftest(
+    choice: EncoderChoice, texts: list[str], bodies: list[str], vectors: np.ndarray, index_dir: Path,
+    settings: IndexSettings, lexical: Callable[[], LexicalBuild], terms: TermScheme,
+) -> SelfTest:
+    """The dense half's worth on this corpus (retrieval.selftest), its vectors kept in the embedding cache."""
+    assert choice.encoder is not None and choice.model is not None
+    encoder, model = choice.encoder, choice.model
+    cache = EmbeddingCache(cache_path(index_dir))
+
+    def cached(batch: list[str]) -> np.ndarray:
+        keys = [text_hash(t) for t in batch]
+        found = cache.get(model, keys, dim=vectors.shape[1])
+        missing = [(k, t) for k, t in zip(keys, batch, strict=True) if k not in found]
+        if missing:
+            new = encode(encoder, [t for _, t in missing], batch_size=settings.batch_size)
+            cache.put(model, zip((k for k, _ in missing), new, strict=True))
+            found.update(zip((k for k, _ in missing), new, strict=True))
+        return np.stack([found[k] for k in keys])
+
+    def lexical_half() -> tuple[LexicalIndex, list[str], float]:
+        built = lexical()
+        return built.index, built.folded, built.mean_length
+
+    try:
+        return selftest.run(texts, bodies, vectors, encoder, model, lexical_half, terms=terms.terms,
+                            batch_size=settings.batch_size, cached=cached)
+    finally:
+        cache.close()
 
 
 def _raise_if_failed(job: Future[LexicalBuild]) -> None:
@@ -265,57 +335,8 @@ def _progress(items, enabled: bool, desc: str, unit: str = "passage"):  # type: 
     return tqdm(items, desc=desc, unit=unit, leave=False)
 
 
-@contextmanager
-def _build_lock(index_dir: Path) -> Iterator[None]:
-    """One build at a time per index (the command line and the bot's uploads may overlap)."""
-    with open(index_dir.parent / f".{index_dir.name}.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _fsync_tree(directory: Path) -> None:
     for path in directory.rglob("*"):
         if path.is_file():
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
-
-
-def _swap_in(built: Path, index_dir: Path) -> None:
-    """Rename the finished build to a version directory and point index_dir at it atomically."""
-    parent, name = index_dir.parent, index_dir.name
-    version = parent / f".{name}.v{time.time_ns()}"
-    os.rename(built, version)
-    link = parent / f".{name}.link-{os.getpid()}-{time.time_ns()}"
-    os.symlink(version.name, link)
-    try:
-        if index_dir.is_dir() and not index_dir.is_symlink():
-            _retire_real_directory(index_dir)
-        os.replace(link, index_dir)  # atomic: readers see the old target or the new one
-    except BaseException:
-        link.unlink(missing_ok=True)
-        shutil.rmtree(version, ignore_errors=True)
-        raise
-    _remove_old_versions(parent, name, keep={version.name})
-
-
-def _refuse_foreign_directory(index_dir: Path) -> None:
-    """Refuse a plain directory at index_dir that holds files but no index (someone's documents, say)."""
-    if index_dir.is_dir() and not index_dir.is_symlink() and any(index_dir.iterdir()) and not (index_dir / store.MANIFEST).exists():
-        raise RetrievalError(f"{index_dir} exists and is not a quotebot index; choose another directory with --index")
-
-
-def _retire_real_directory(index_dir: Path) -> None:
-    """Move aside a plain directory at index_dir (an index copied with its files, or an empty folder)."""
-    _refuse_foreign_directory(index_dir)
-    os.rename(index_dir, index_dir.parent / f".{index_dir.name}.old-{time.time_ns()}")
-
-
-def _remove_old_versions(parent: Path, name: str, keep: set[str]) -> None:
-    """Delete versions older than the previous one, and leftovers of interrupted builds."""
-    versions = sorted((p for p in parent.glob(f".{name}.v*") if p.name not in keep), key=lambda p: p.name)
-    doomed = versions[:-1] + list(parent.glob(f".{name}.old-*")) + list(parent.glob(f".{name}.build-*"))
-    for path in doomed:
-        shutil.rmtree(path, ignore_errors=True)

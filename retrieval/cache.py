@@ -2,8 +2,8 @@
 
 (Its lexical counterpart, folded text and term ids by term scheme and text hash, is retrieval.term_cache.)
 
-It lives next to the index directory (not inside it), so it survives the swap of one index version for the
-next; it is only a cache, and deleting it costs time, not data.
+It lives in the index directory beside the versions (retrieval.layout), so it survives the swap of one index
+version for the next; it is only a cache, and deleting it costs time, not data.
 """
 
 from __future__ import annotations
@@ -14,13 +14,15 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.layout import EMBEDDING_CACHE
+
 _SCHEMA = "CREATE TABLE IF NOT EXISTS embeddings (model TEXT NOT NULL, hash TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, hash))"
 _CHUNK = 500  # SQLite limits the number of parameters of one statement
 
 
 def cache_path(index_dir: Path) -> Path:
     """Where the embedding cache of an index directory lives."""
-    return index_dir.parent / f".{index_dir.name}.embeddings.sqlite3"
+    return index_dir / EMBEDDING_CACHE
 
 
 class EmbeddingCache:

@@ -11,6 +11,9 @@ NO_MODEL = "none"
 
 VectorIndexKind = Literal["auto", "flat", "hnsw", "ivf"]
 EncoderBackend = Literal["auto", "onnx", "torch"]  # "auto": ONNX Runtime where it runs the model faithfully, else PyTorch
+# "selftest": the build's self-test (retrieval.selftest) sets the dense weight and may turn dense retrieval off;
+# "open": it runs and is recorded, but dense retrieval stays on at weight 1 (to time the dense path of any model)
+DenseGate = Literal["selftest", "open"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,7 @@ class IndexSettings:
     model_explicit: bool = False  # True when the user chose the model: failing to load it is then an error
     vector_index: VectorIndexKind = "auto"  # "auto": exact search for small corpora, approximate for large
     max_unknown_rate: float = 0.10  # above this share of [UNK] tokens on the corpus, dense retrieval is not used
+    dense_gate: DenseGate = "selftest"
     batch_size: int = 64
     max_question_chars: int = 2000
     progress: bool = True

@@ -1,26 +1,37 @@
-"""When not to quote: questions that are empty, greetings, gibberish or too long, and evidence too thin to answer.
+"""When not to quote, and how sure a quote is: the question checks, and the fitted decline with three outcomes.
 
-The first four are decided from the question alone (``screen``). The last from the evidence of the best
-passage (``confidence``): a logistic function of how much of the question's content the passage covers and
-how much its best sentence covers, fitted on answerable questions (DRCD and CMRC questions against pools that
-hold their paragraph) and unanswerable ones (the same questions against the other pool only). The fit and
-the resulting error rates are in retrieval/README.md ("Declining"); ``python -m benchmarks.calibrate`` redoes it.
+Decided from the question alone (``screen``): empty, too long, small talk (greetings, thanks, goodbyes, questions
+about the bot: each its own reason, so the bot answers "thanks" rightly), gibberish, too vague (a lone common
+word). Decided from the evidence of the best passage (``DeclineModel``): two logistic functions of the signals of
+retrieval.signals fitted on real questions (retrieval/data/decline.json, written by ``python -m
+benchmarks.calibrate_real``): the probability that the corpus answers the question at all (below ``low``: declined),
+and the probability that the first passage is the answer (at or above ``high``: quoted confidently; below it, the
+best passage is quoted under a one-line hedge, "this may help"). The fit, the curves and the points are in
+retrieval/README.md ("Declining").
+
+``confidence`` (two features, fitted on SQuAD-style questions by ``python -m benchmarks.calibrate``) is no longer
+what declines: it weights the lexical ranking against the dense one in retrieval.fusion.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
-from retrieval.model import DeclineReason
+from retrieval.model import Confidence, DeclineReason
+from retrieval.signals import NAMES, Signals
 from retrieval.text import QUESTION_WORDS, fold_width_case, iter_tokens
 
-# Fitted by benchmarks.calibrate (see the module docstring); confidence = sigmoid(B0 + B_SHARE*share + B_SENT*sentence_share).
+# Fitted by benchmarks.calibrate; confidence = sigmoid(B0 + B_SHARE*share + B_SENT*sentence_share): the fusion's
+# lexical evidence (retrieval.fusion.weights_for_evidence), no longer the decline.
 B0, B_SHARE, B_SENTENCE = -5.571, 6.101, 4.141
-ANSWER_THRESHOLD = 0.5  # below this confidence the best passage does not answer
+ANSWER_THRESHOLD = 0.5  # the odds 1:1 of that confidence
 DENSE_Z_MIDPOINT, DENSE_Z_SLOPE = 3.4, 3.0  # see dense_confidence
 
 
@@ -33,31 +44,37 @@ class Screened:
     detail: str = ""
 
 
+# A terminal's colour and cursor sequences (ESC [ 0 m), pasted into a question: whole, not only their ESC.
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
-# Greetings, thanks and small talk, folded (simplified, lower case). A question made only of these and of
-# particles is small talk, not a question about the corpus.
-GREETINGS = frozenset(
-    "你好 您好 你们好 大家好 哈喽 嗨 早 早上好 早安 上午好 中午好 下午好 晚上好 晚安 在吗 在不在 有人吗 谢谢 多谢 感谢 谢了 "
-    "辛苦了 再见 拜拜 好的 好 嗯 哦 ok okay 没事 没问题 你是谁 你叫什么 你叫什么名字 你是机器人吗 你会什么 你能做什么 测试 "
-    "hi hello hey hiya yo thanks thank you thx cheers bye goodbye good morning afternoon evening night how are you "
-    "what's up whats up sup who are you test ping".split()
-)
-_FILLERS = frozenset("啊 呀 呢 吧 嘛 哦 喔 哈 啦 哟 呐 的 了 你 您 我 们 很 非常 there everyone all bot so much very guys".split())
 _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890")
+
+# What each kind of small talk is answered with; a message with several kinds gets the first of this order
+# ("谢谢 拜拜" is a goodbye, "你好 你是机器人吗" a question about the bot).
+_SMALL_TALK_ORDER = (
+    ("farewell", DeclineReason.FAREWELL),
+    ("thanks", DeclineReason.THANKS),
+    ("small_talk", DeclineReason.SMALL_TALK),
+    ("greeting", DeclineReason.GREETING),
+)
+VAGUE_WEIGHT = 4.0  # a lone word this common in general Chinese (今年 2.7, 发展 0.8, 申请 3.9; 补贴 5.5, 医保 6.3) asks nothing
 
 
 def screen(question: str, max_chars: int, known: Callable[[str], bool]) -> Screened:
-    """Decide what can be decided without searching: empty, too long, greeting, gibberish."""
-    text = " ".join(_CONTROL.sub(" ", question).split())
+    """Decide what can be decided without searching: empty, too long, small talk, gibberish, too vague."""
+    text = " ".join(_CONTROL.sub(" ", _ANSI.sub(" ", question)).split())
     if len(text) > max_chars:
         return Screened(text[:max_chars], DeclineReason.TOO_LONG, f"question of {len(text)} characters (limit {max_chars})")
     if not any(unicodedata.category(ch)[0] in "LN" for ch in text):
         return Screened(text, DeclineReason.EMPTY, "no letters or digits in the question")
-    if is_greeting(text):
-        return Screened(text, DeclineReason.GREETING, "greeting or small talk")
+    kind = small_talk(text)
+    if kind is not None:
+        return Screened(text, kind, f"{kind.value.replace('_', ' ')}, not a question")
     if is_gibberish(text, known):
         return Screened(text, DeclineReason.GIBBERISH, "no recognisable words")
+    if is_vague(text):
+        return Screened(text, DeclineReason.VAGUE, "one common word and no question: too little to search for")
     return Screened(text, None)
 
 
@@ -67,19 +84,62 @@ def _bare(text: str) -> str:
     return " ".join(kept.split())
 
 
-def is_greeting(text: str) -> bool:
-    """True when the text is only greetings, thanks or small talk (in Chinese or English)."""
+@lru_cache(maxsize=1)
+def _phrases() -> tuple[tuple[str, str | None], ...]:
+    """(phrase, its kind or None for a filler) from retrieval/data/smalltalk.json, longest first."""
+    raw = json.loads(resources.files("retrieval").joinpath("data/smalltalk.json").read_text(encoding="utf-8"))
+    pairs = [(phrase, kind) for kind, _ in _SMALL_TALK_ORDER for phrase in raw[kind]]
+    pairs += [(phrase, None) for phrase in raw["fillers"]]
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
+def small_talk(text: str) -> DeclineReason | None:
+    """The kind of small talk a message is (greeting, thanks, farewell, a question about the bot), or None.
+
+    A message is small talk when it is made only of the phrases of retrieval/data/smalltalk.json and fillers,
+    in Mandarin, Cantonese (folded: 唔該 → 唔该) or English; anything else in it makes it a question
+    ("唔該 點樣申請社保卡").
+    """
     from retrieval.text import fold_script
 
     rest = " " + fold_script(_bare(text)) + " "
-    found = False
-    for phrase in sorted(GREETINGS | _FILLERS, key=len, reverse=True):
-        latin = phrase.isascii()
-        pattern = f" {phrase} " if latin else phrase
+    kinds: set[str] = set()
+    for phrase, kind in _phrases():
+        pattern = f" {phrase} " if phrase.isascii() else phrase
         while pattern in rest:
             rest = rest.replace(pattern, " ", 1)
-            found = found or phrase in GREETINGS
-    return found and not rest.strip()
+            if kind is not None:
+                kinds.add(kind)
+    if rest.strip() or not kinds:
+        return None
+    return next(reason for kind, reason in _SMALL_TALK_ORDER if kind in kinds)
+
+
+def is_greeting(text: str) -> bool:
+    """True when the text is only greetings, thanks, goodbyes or small talk (in Chinese or English)."""
+    return small_talk(text) is not None
+
+
+def is_vague(text: str) -> bool:
+    """True for a lone common word that asks nothing: 今年, 发展, 政策 (not 低保, 社保卡, nor 今年有什么政策?).
+
+    Too little content: one word (jieba's, on folded text), no word that asks, and the word among the commonest of
+    general Chinese (surprisal in jieba's counts under VAGUE_WEIGHT above that of function words), or a bare number.
+    """
+    from retrieval.evidence import QUESTION_MARKERS, background_weight, is_cjk
+    from retrieval.text import JIEBA_PREFIX, fold_script, jieba_words
+
+    folded = fold_script(_bare(text))
+    words = [w[len(JIEBA_PREFIX) :] for w in jieba_words(folded)]
+    words += [t.text for t in iter_tokens(folded) if t.kind in ("word", "num")]
+    if any(w in QUESTION_WORDS or any(m in w for m in QUESTION_MARKERS) for w in words):
+        return False
+    fillers = {phrase for phrase, kind in _phrases() if kind is None}
+    content = [w for w in words if w not in fillers]
+    if len(content) != 1:
+        return False
+    word = content[0]
+    return word.isdigit() or (is_cjk(word) and background_weight(word) < VAGUE_WEIGHT)
 
 
 def _keyboard_run(word: str) -> int:
@@ -120,3 +180,99 @@ def confidence(share: float, sentence_share: float) -> float:
     """Calibrated probability that a passage with this coverage answers the question."""
     z = B0 + B_SHARE * share + B_SENTENCE * sentence_share
     return 1.0 / (1.0 + math.exp(-z))
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-min(max(z, -60.0), 60.0)))
+
+
+@dataclass(frozen=True)
+class Logistic:
+    """A logistic function of standardised signals, as benchmarks/calibrate_real.py fits it.
+
+    A term is a signal's name or two names joined by ``*`` (their product). Evaluated with plain Python: the fit
+    needs numpy, a search needs nothing.
+    """
+
+    terms: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+
+    def __post_init__(self) -> None:
+        sizes = {len(self.terms), len(self.mean), len(self.scale), len(self.coef)}
+        if len(sizes) != 1:
+            raise ValueError(f"decline model: terms, mean, scale and coef differ in length ({sorted(sizes)})")
+        unknown = [name for term in self.terms for name in term.split("*") if name not in NAMES]
+        if unknown:
+            raise ValueError(f"decline model: unknown signals {unknown} (known: {', '.join(NAMES)})")
+        if any(s <= 0 for s in self.scale):
+            raise ValueError("decline model: the scales must be positive")
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> Logistic:  # type: ignore[type-arg]
+        return cls(terms=tuple(raw["terms"]), mean=tuple(raw["mean"]), scale=tuple(raw["scale"]), coef=tuple(raw["coef"]),
+                   intercept=float(raw["intercept"]))
+
+    def to_dict(self) -> dict:  # type: ignore[type-arg]
+        return {"terms": list(self.terms), "mean": list(self.mean), "scale": list(self.scale), "coef": list(self.coef),
+                "intercept": self.intercept}
+
+    def probability(self, signals: Signals) -> float:
+        z = self.intercept
+        for term, mean, scale, coef in zip(self.terms, self.mean, self.scale, self.coef, strict=True):
+            z += coef * (term_value(signals, term) - mean) / scale
+        return _sigmoid(z)
+
+
+@dataclass(frozen=True)
+class DeclineModel:
+    """The fitted decline: two logistic functions of the first passage's signals, and an operating point on each.
+
+    ``answers``: the probability that the corpus answers the question at all (fitted on questions the corpus answers,
+    whether or not the ranking put the right passage first, against questions it does not answer). Below ``low``
+    the question is declined. ``right``: the probability that the first passage is the answer, for a question the
+    corpus answers (fitted on answerable questions only). At or above ``high`` the answer is confident; below it,
+    the best passage is quoted under a hedge. Two questions, two models: an answerable question whose right passage
+    is second is not a question to decline, and a question about another city is not one to hedge.
+    """
+
+    answers: Logistic
+    right: Logistic
+    low: float  # answers-probability below which the question is declined
+    high: float  # right-probability at or above which the answer is confident
+    about: str = ""
+
+    def __post_init__(self) -> None:
+        if not (0.0 <= self.low <= 1.0 and 0.0 <= self.high <= 1.0):
+            raise ValueError(f"decline model: the operating points must lie in [0, 1] (low {self.low}, high {self.high})")
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> DeclineModel:  # type: ignore[type-arg]
+        return cls(answers=Logistic.from_dict(raw["answers"]), right=Logistic.from_dict(raw["right"]), low=float(raw["low"]),
+                   high=float(raw["high"]), about=raw.get("about", ""))
+
+    def to_dict(self) -> dict:  # type: ignore[type-arg]
+        return {"about": self.about, "low": self.low, "high": self.high, "answers": self.answers.to_dict(), "right": self.right.to_dict()}
+
+    def outcome(self, answers: float, right: float) -> Confidence | None:
+        """HIGH (quote), LOW (quote the best passage under a hedge) or None (decline), from the two probabilities."""
+        if answers < self.low:
+            return None
+        return Confidence.HIGH if right >= self.high else Confidence.LOW
+
+
+def term_value(signals: Signals, term: str) -> float:
+    """A model term's value: a signal, or the product of the signals joined by ``*``."""
+    value = 1.0
+    for name in term.split("*"):
+        value *= getattr(signals, name)
+    return value
+
+
+@lru_cache(maxsize=1)
+def default_model() -> DeclineModel:
+    """The shipped decline (retrieval/data/decline.json)."""
+    raw = json.loads(resources.files("retrieval").joinpath("data/decline.json").read_text(encoding="utf-8"))
+    return DeclineModel.from_dict(raw)

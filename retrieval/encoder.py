@@ -1,9 +1,11 @@
 """The sentence encoder of the dense path: loading it without hanging, and checking it can read the corpus.
 
 Loading order for a model name: the local Hugging Face cache first (no network), then a download only when the
-hub answers a short connection probe. Without that probe a missing model costs about 77 s of retries here.
-The default model failing to load is a warning (the index is built lexical-only); a model the user chose
-failing to load is an error. ``none`` turns dense retrieval off; a local directory is loaded from disk.
+hub answers a short connection probe. Without that probe a missing model costs about 77 s of retries here. The hub
+is the one huggingface_hub is configured with: ``HF_ENDPOINT`` names a mirror, and the probe goes there.
+The default model failing to load is a warning (the index is built lexical-only) that names the ways to get it
+(MODEL_HELP); a model the user chose failing to load is an error. ``none`` turns dense retrieval off; a local
+directory is loaded from disk.
 Questions are encoded by the same model on ONNX Runtime where it runs it faithfully (``for_questions``).
 """
 
@@ -17,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -25,7 +28,7 @@ from retrieval.errors import ModelLoadError, OnnxUnavailable, first_line
 
 log = logging.getLogger(__name__)
 
-HUB_HOST = "huggingface.co"
+DEFAULT_ENDPOINT = "https://huggingface.co"
 PROBE_TIMEOUT_S = 1.5
 COVERAGE_SAMPLE = 200  # passages tokenized for the unknown-token rate
 COVERAGE_CHARS = 400  # of each
@@ -50,20 +53,55 @@ class EncoderChoice:
     note: str  # one sentence: what was loaded, or why nothing was
 
 
-def hub_reachable(host: str = HUB_HOST, timeout: float = PROBE_TIMEOUT_S) -> bool:
-    """True when the model hub accepts a TCP connection within the timeout (and offline mode is off)."""
+# What the one warning about a missing default model, and `quotebot model check`, tell an operator to do.
+MODEL_HELP = (
+    "run `quotebot model pull` where the model hub, or a mirror of it named by HF_ENDPOINT, can be reached; or set "
+    "QUOTEBOT_MODEL to a local model directory; QUOTEBOT_MODEL=none turns dense retrieval off and silences this"
+)
+
+
+def hub_endpoint() -> str:
+    """The model hub downloads come from: huggingface_hub's endpoint, which HF_ENDPOINT sets (a mirror)."""
     try:
         from huggingface_hub import constants
-
-        if constants.HF_HUB_OFFLINE:
-            return False
     except ImportError:
-        pass
+        return DEFAULT_ENDPOINT
+    return str(getattr(constants, "ENDPOINT", "") or DEFAULT_ENDPOINT)
+
+
+def hub_offline() -> bool:
+    """True when huggingface_hub is told never to reach the hub (HF_HUB_OFFLINE)."""
     try:
-        with socket.create_connection((host, 443), timeout=timeout):
+        from huggingface_hub import constants
+    except ImportError:
+        return False
+    return bool(constants.HF_HUB_OFFLINE)
+
+
+def hub_reachable(endpoint: str | None = None, timeout: float = PROBE_TIMEOUT_S) -> bool:
+    """True when the model hub (``endpoint``, default hub_endpoint()) accepts a TCP connection within the timeout,
+    and offline mode is off."""
+    if hub_offline():
+        return False
+    url = urlsplit(endpoint or hub_endpoint())
+    try:
+        port = url.port or (80 if url.scheme == "http" else 443)
+    except ValueError:  # a malformed port in HF_ENDPOINT
+        return False
+    if not url.hostname:
+        return False
+    try:
+        with socket.create_connection((url.hostname, port), timeout=timeout):
             return True
     except Exception:  # noqa: BLE001 - DNS failure, refusal, timeout, or a sandbox that forbids sockets
         return False
+
+
+def unreachable_reason() -> str:
+    """Why a model not in the cache cannot be downloaded, in a phrase naming the hub."""
+    if hub_offline():
+        return "it is not in the local model cache and downloads are turned off (HF_HUB_OFFLINE)"
+    return f"it is not in the local model cache and the model hub at {hub_endpoint()} cannot be reached"
 
 
 def in_local_cache(name: str) -> bool:
@@ -77,7 +115,7 @@ def in_local_cache(name: str) -> bool:
     return True
 
 
-def _sentence_transformer(name: str, *, local_files_only: bool) -> Encoder:
+def load_sentence_transformer(name: str, *, local_files_only: bool) -> Encoder:
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
@@ -97,7 +135,7 @@ def load_encoder(
     *,
     probe: Callable[[], bool] = hub_reachable,
     cached: Callable[[str], bool] | None = None,
-    loader: Callable[..., Encoder] = _sentence_transformer,
+    loader: Callable[..., Encoder] = load_sentence_transformer,
 ) -> EncoderChoice:
     """Load the model the settings name, following the rules in the module docstring."""
     cached = cached or in_local_cache
@@ -116,7 +154,7 @@ def load_encoder(
             return EncoderChoice(loader_with_threads(str(path), local_files_only=True), str(path), f"encoder loaded from {path}")
         except Exception as err:  # noqa: BLE001 - any failure inside the model library
             raise ModelLoadError(f"cannot load the sentence encoder at {path}: {first_line(err)}") from err
-    reason = "it is not in the local model cache and the model hub cannot be reached"
+    reason = unreachable_reason()
     if cached(name):
         try:
             return EncoderChoice(loader_with_threads(name, local_files_only=True), name, f"encoder {name} loaded from the local cache")
@@ -129,10 +167,7 @@ def load_encoder(
             reason = f"it could not be downloaded ({first_line(err)})"
     if settings.model_explicit or name != DEFAULT_MODEL:
         raise ModelLoadError(f"cannot load the sentence encoder {name!r}: {reason}")
-    note = (
-        f"dense retrieval is off: the default encoder {name} is unavailable ({reason}); answers use lexical "
-        f"matching only. Set QUOTEBOT_MODEL (or --model) to a local model directory, or to 'none' to silence this"
-    )
+    note = f"dense retrieval is off: the default encoder {name} is unavailable ({reason}); answers use lexical matching only. To get it: {MODEL_HELP}"
     log.warning(note)
     return EncoderChoice(None, None, note)
 

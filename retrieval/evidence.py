@@ -8,6 +8,13 @@ bigrams, which the index knows even when jieba cut the passage differently).
 A unit is covered by a passage when the passage's folded text contains it. Coverage is the covered share of
 the question's weight; sentence coverage is the best share within one sentence, since an answer usually
 stands in one sentence. Everything here is pure: the IDF function is passed in.
+
+Query expansions (retrieval.expand) give a unit *alternatives*: words the documents may use for it (配偶 for 老婆,
+没有 for 冇, 积分 for 机分, 社会保障卡 for "social security card"). A unit whose alternative a passage contains, and
+not the unit itself, counts at EXPANSION_DISCOUNT of its weight. Where the expansion says the question's word is a
+surface form the documents do not use (a dialect word, a slip, a foreign word, a word the index lacks), the unit
+weighs no more than its heaviest such alternative: 冇 weighs what 没有 weighs (nothing), not what an unknown
+character would. ``Coverage.expanded_share`` says how much of a passage's coverage came only through expansions.
 """
 
 from __future__ import annotations
@@ -16,8 +23,13 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from retrieval.answer_type import AnswerType, holds
 from retrieval.text import _CJK, _TOKEN_RE, JIEBA_PREFIX, QUESTION_WORDS, iter_tokens, jieba_words, word_frequency
+
+if TYPE_CHECKING:
+    from retrieval.expand import Expansion
 
 SENTENCE_RE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;\n]*")
 _CJK_RE = re.compile(rf"^[{_CJK}]+$")
@@ -27,6 +39,17 @@ LATIN_WEIGHT = 6.0  # nor are Latin words: all weigh alike, and the corpus IDF (
 # Parts of words that make them ask rather than say (哪些方面, 怎么回事, 什么样).
 QUESTION_MARKERS = ("哪", "什么", "甚么", "怎", "谁", "几", "吗", "呢", "多少", "为何", "如何", "何时", "何处", "是否")
 FUNCTION_CHARS = frozenset("是的了在有和与及或也都就把被给跟让对向从到为以于这那个吗呢吧啊")
+EXPANSION_DISCOUNT = 0.8  # a unit covered only through an expansion counts this share of its weight
+MAX_ALTERNATIVES = 6  # alternatives kept for one unit
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A word a passage may hold instead of a unit of the question (from a query expansion)."""
+
+    text: str  # folded
+    kind: str  # the expander that proposed it (retrieval.expand.KINDS)
+    latin: bool  # matched as a whole word
 
 
 @dataclass(frozen=True)
@@ -36,6 +59,7 @@ class Unit:
     text: str  # folded
     weight: float
     latin: bool  # matched as a whole word, not as a substring
+    alternatives: tuple[Alternative, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,7 +68,19 @@ class Coverage:
 
     share: float  # covered weight / question weight, in [0, 1]
     sentence_share: float  # the same within the passage's best sentence
-    covered: tuple[str, ...]  # the covered units (folded)
+    covered: tuple[str, ...]  # what the passage holds of the question (folded): units, or alternatives found instead
+    # The part of share (and of sentence_share) that only expansions covered, already discounted: 0 when the passage
+    # holds the question's own words, share itself when it holds only words the expansions proposed.
+    expanded_share: float = 0.0
+    expanded_sentence_share: float = 0.0
+    # The expanders whose words the passage holds in place of the question's, sorted, once each: two expanders that
+    # agree on a passage (a Cantonese word and a colloquial one both bridged) are more evidence than one.
+    expansion_kinds: tuple[str, ...] = ()
+    # The question asks for a kind of answer (a time, an amount, a place: retrieval.answer_type); whether the passage
+    # holds an instance of one; and the best coverage share among its sentences that hold one (0 when none does).
+    answer_asked: bool = False
+    holds_answer: bool = False
+    answer_sentence_share: float = 0.0
 
 
 def background_weight(word: str) -> float:
@@ -79,29 +115,72 @@ def _question_words(folded_question: str) -> list[str]:
     return words
 
 
-def content_units(folded_question: str, idf: Callable[[str], float], max_idf: float) -> tuple[Unit, ...]:
+def content_units(folded_question: str, idf: Callable[[str], float], max_idf: float,
+                  expansions: Sequence[Expansion] = (), ignore: frozenset[str] = frozenset()) -> tuple[Unit, ...]:
     """The content units of a folded question, each weighed by general surprisal times corpus specificity.
 
     Specificity is the unit's IDF in the index over the highest IDF (a word every passage has says nothing
-    about which passage answers, and a word no passage has counts fully).
+    about which passage answers, and a word no passage has counts fully). ``expansions`` (retrieval.expand) give
+    the units they stand for alternatives (see the module docstring); ``ignore``: Latin words that say nothing
+    (English stop words, when the question is English).
     """
     found: dict[str, bool] = {}
     for word in _question_words(folded_question):
         found.setdefault(word, False)
     for token in iter_tokens(folded_question):
-        if token.kind in ("word", "num", "date") and token.text not in QUESTION_WORDS:
+        if token.kind in ("word", "num", "date") and token.text not in QUESTION_WORDS and token.text not in ignore:
             found[token.text] = token.kind == "word"
     units = []
     for text, latin in found.items():
-        if is_cjk(text) and len(text) > 1:
-            bigrams = [text[i : i + 2] for i in range(len(text) - 1)]
-            specificity = sum(idf(b) for b in bigrams) / len(bigrams) / max_idf
-        else:
-            specificity = idf(text) / max_idf
-        weight = background_weight(text) * specificity
+        weight = unit_weight(text, idf, max_idf)
+        alternatives: tuple[Alternative, ...] = ()
+        if expansions:
+            alternatives, replacing = _alternatives(text, folded_question, expansions)
+            if replacing:
+                weight = min(weight, max(unit_weight(alt, idf, max_idf) for alt in replacing))
         if weight > 0:
-            units.append(Unit(text, weight, latin))
+            units.append(Unit(text, weight, latin, alternatives))
     return tuple(units)
+
+
+def unit_weight(text: str, idf: Callable[[str], float], max_idf: float) -> float:
+    """What a unit of a question weighs: general surprisal times specificity to some passages; nothing for a word
+    that only asks."""
+    if text in QUESTION_WORDS or (is_cjk(text) and any(marker in text for marker in QUESTION_MARKERS)):
+        return 0.0
+    if is_cjk(text) and len(text) > 1:
+        bigrams = [text[i : i + 2] for i in range(len(text) - 1)]
+        specificity = sum(idf(b) for b in bigrams) / len(bigrams) / max_idf
+    else:
+        specificity = idf(text) / max_idf
+    return background_weight(text) * specificity
+
+
+def _alternatives(unit: str, folded_question: str, expansions: Sequence[Expansion]) -> tuple[tuple[Alternative, ...], list[str]]:
+    """The alternatives of a unit: the terms of the expansions whose source holds one of its places in the question,
+    or lies inside it (then the unit with that part replaced); and the texts of those that replace the unit."""
+    places = []
+    at = folded_question.find(unit)
+    while at >= 0 and len(places) < 8:
+        places.append(at)
+        at = folded_question.find(unit, at + 1)
+    alternatives: dict[str, Alternative] = {}
+    replacing: list[str] = []
+    for expansion in expansions:
+        for place in places:
+            end = place + len(unit)
+            if expansion.start <= place and end <= expansion.end:
+                text = expansion.term
+            elif place <= expansion.start and expansion.end <= end:
+                text = unit[: expansion.start - place] + expansion.term + unit[expansion.end - place :]
+            else:
+                continue
+            if text and text != unit and text not in alternatives and len(alternatives) < MAX_ALTERNATIVES:
+                alternatives[text] = Alternative(text, expansion.kind, not is_cjk(text) and text.isascii() and text.isalpha())
+                if expansion.replaces:
+                    replacing.append(text)
+            break
+    return tuple(alternatives.values()), replacing
 
 
 def _latin_words(folded: str) -> set[str]:
@@ -109,26 +188,47 @@ def _latin_words(folded: str) -> set[str]:
     return {match.group() for match in _TOKEN_RE.finditer(folded) if match.group("word")}
 
 
-def _covered(units: Sequence[Unit], folded: str) -> list[Unit]:
-    # Only Latin units match whole words; tokenising every passage and sentence for them cost 95% of a
-    # search's time (benchmarks/RESULTS.md), so the words are found only when a Latin unit asks.
-    words = _latin_words(folded) if any(unit.latin for unit in units) else set()
-    return [unit for unit in units if (unit.text in words if unit.latin else unit.text in folded)]
-
-
-def coverage(units: Sequence[Unit], folded_passage: str) -> Coverage:
-    """How much of the question's weight the passage (and its best sentence) contains."""
+def coverage(units: Sequence[Unit], folded_passage: str, asked: Sequence[AnswerType] = ()) -> Coverage:
+    """How much of the question's weight the passage (and its best sentence) contains, its own words counting
+    whole and the words of expansions in their place at EXPANSION_DISCOUNT; and, for the answer types the question
+    asks (retrieval.answer_type.asked_types), whether the passage and which of its sentences hold one."""
+    held = bool(asked) and holds(asked, folded_passage)
     total = sum(unit.weight for unit in units)
     if total <= 0:
-        return Coverage(0.0, 0.0, ())
-    covered = _covered(units, folded_passage)
-    best_sentence = 0.0
-    for sentence in SENTENCE_RE.findall(folded_passage):
-        best_sentence = max(best_sentence, sum(unit.weight for unit in _covered(covered, sentence)))
+        return Coverage(0.0, 0.0, (), answer_asked=bool(asked), holds_answer=held)
+    latin = any(unit.latin or any(alt.latin for alt in unit.alternatives) for unit in units)
+    words = _latin_words(folded_passage) if latin else set()
+    # What the passage holds of each unit: (text found, weight counted, Latin, expander or None for the unit itself).
+    found: list[tuple[str, float, bool, str | None]] = []
+    for unit in units:
+        if unit.text in words if unit.latin else unit.text in folded_passage:
+            found.append((unit.text, unit.weight, unit.latin, None))
+            continue
+        for alt in unit.alternatives:
+            if alt.text in words if alt.latin else alt.text in folded_passage:
+                found.append((alt.text, unit.weight * EXPANSION_DISCOUNT, alt.latin, alt.kind))
+                break
+    best_sentence = best_expanded = best_answer = 0.0
+    if found:
+        latin_found = any(is_latin for _, _, is_latin, _ in found)
+        for sentence in SENTENCE_RE.findall(folded_passage):
+            sentence_words = _latin_words(sentence) if latin_found else set()
+            inside = [(weight, kind) for text, weight, is_latin, kind in found if (text in sentence_words if is_latin else text in sentence)]
+            weight = sum(w for w, _ in inside)
+            if weight > best_sentence:
+                best_sentence, best_expanded = weight, sum(w for w, kind in inside if kind is not None)
+            if held and weight > best_answer and holds(asked, sentence):
+                best_answer = weight
     return Coverage(
-        share=sum(unit.weight for unit in covered) / total,
+        share=sum(weight for _, weight, _, _ in found) / total,
         sentence_share=best_sentence / total,
-        covered=tuple(unit.text for unit in covered),
+        covered=tuple(dict.fromkeys(text for text, _, _, _ in found)),
+        expanded_share=sum(weight for _, weight, _, kind in found if kind is not None) / total,
+        expanded_sentence_share=best_expanded / total,
+        expansion_kinds=tuple(sorted({kind for _, _, _, kind in found if kind is not None})),
+        answer_asked=bool(asked),
+        holds_answer=held,
+        answer_sentence_share=best_answer / total,
     )
 
 

@@ -147,14 +147,16 @@ class LexicalIndex:
         vocab = json.loads((directory / cls.VOCAB).read_text(encoding="utf-8"))
         return cls(Matrix.load(directory, int(params["passages"])), vocab)
 
-    def scores(self, terms: Sequence[str]) -> np.ndarray:
-        """The weighted BM25 score of every passage for these query terms (a float32 array, one per passage)."""
-        kinds = self._columns(terms)
+    def scores(self, terms: Sequence[str], weights: Sequence[float] | None = None) -> np.ndarray:
+        """The weighted BM25 score of every passage for these query terms (a float32 array, one per passage);
+        ``weights``, one per term, scale each term's contribution on top of its kind's weight (None: all 1)."""
+        kinds = self._columns(terms, weights)
         return _combine([(weight, self._accumulate(columns)) for weight, columns in kinds], self.size)
 
-    def top(self, terms: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    def top(self, terms: Sequence[str], n: int, weights: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The rows of the n best-scoring passages with a positive score, best first (ties: lower row first), and
-        their scores: exactly what ``scores`` and a full sort would give, to the bit.
+        their scores: exactly what ``scores`` and a full sort would give, to the bit. ``weights`` (one per term,
+        None: all 1) scale terms as in ``scores``: query expansions weigh their terms below the question's own.
 
         At scale most of the work is in the long columns of common characters and bigrams (at a million passages a
         question touches 4-15M matrix entries, most of them in columns that hold a quarter of the corpus or more), yet
@@ -166,7 +168,7 @@ class LexicalIndex:
         alone, by binary search, unless there are so many that adding the columns whole is cheaper. A kind's
         columns are summed shortest first either way, so the result is exactly that of ``scores``.
         """
-        kinds = self._columns(terms)
+        kinds = self._columns(terms, weights)
         if not kinds or n <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         long_from = max(PRUNE_MIN_DF, int(self.size * PRUNE_LONG_SHARE))
@@ -193,16 +195,21 @@ class LexicalIndex:
         best, scores = _best(_combine([(w, p) for (w, _), p in zip(kinds, sums, strict=True)], len(candidates)), n)
         return candidates[best], scores
 
-    def _columns(self, terms: Sequence[str]) -> list[tuple[float, list[int]]]:
-        """The query's terms as (weight, term ids) per kind, kinds in order of first appearance. A kind's terms go
-        shortest column first, then by term (not by id, which depends on the order the corpus was read in), so the
-        float sums depend on the question and the corpus alone; a term asked twice counts twice."""
-        by_kind: dict[str, list[tuple[int, str, int]]] = {}
-        for term in terms:
+    def _columns(self, terms: Sequence[str], weights: Sequence[float] | None = None) -> list[tuple[float, list[int]]]:
+        """The query's terms as (weight, term ids) per kind and term weight, groups in order of first appearance. A
+        group's terms go shortest column first, then by term (not by id, which depends on the order the corpus was
+        read in), so the float sums depend on the question and the corpus alone; a term asked twice counts twice.
+        Without term weights the groups are the kinds, summed exactly as before term weights existed."""
+        if weights is None:
+            weights = [1.0] * len(terms)
+        elif len(weights) != len(terms):
+            raise ValueError(f"{len(weights)} weights for {len(terms)} terms")
+        by_kind: dict[tuple[str, float], list[tuple[int, str, int]]] = {}
+        for term, weight in zip(terms, weights, strict=True):
             term_id = self._vocab.get(term)
-            if term_id is not None:
-                by_kind.setdefault(term_kind(term), []).append((int(self._df[term_id]), term, term_id))
-        return [(KIND_WEIGHTS[kind], [i for _, _, i in sorted(found)]) for kind, found in by_kind.items()]
+            if term_id is not None and weight > 0:
+                by_kind.setdefault((term_kind(term), float(weight)), []).append((int(self._df[term_id]), term, term_id))
+        return [(KIND_WEIGHTS[kind] * weight, [i for _, _, i in sorted(found)]) for (kind, weight), found in by_kind.items()]
 
     def _pool(self, short: list[list[int]]) -> np.ndarray:
         """Passages of the query's rarest terms (the shortest columns, about POOL_ENTRIES entries): where its best
@@ -233,6 +240,11 @@ class LexicalIndex:
     def max_idf(self) -> float:
         """The IDF of a term no passage has."""
         return math.log(1.0 + (self.size + 0.5) / 0.5)
+
+    def document_frequency(self, term: str) -> int:
+        """How many passages contain the term (0 for a term the index lacks)."""
+        term_id = self._vocab.get(term)
+        return 0 if term_id is None else int(self._df[term_id])
 
     def knows(self, term: str) -> bool:
         """True when some passage contains the term."""

@@ -12,10 +12,21 @@ class DeclineReason(str, Enum):
     """Why no passage is quoted; the bot picks its words from this."""
 
     EMPTY = "empty"  # nothing to search for: blank, punctuation, emoji
-    GREETING = "greeting"  # hello, thanks, small talk
+    GREETING = "greeting"  # hello, 早晨, 哈囉
+    THANKS = "thanks"  # 谢谢, 唔該晒, thx, and acknowledgements (好的, ok)
+    FAREWELL = "farewell"  # 拜拜, 再見, bye
+    SMALL_TALK = "small_talk"  # about the bot or the weather: 你是机器人吗, are you a bot
     TOO_LONG = "too_long"
     NOT_COVERED = "not_covered"  # the corpus does not answer it
     GIBBERISH = "gibberish"
+    VAGUE = "vague"  # too little to search for (今年, 发展): the reply asks for a fuller question
+
+
+class Confidence(str, Enum):
+    """How sure an answer is: quote it plainly, or quote the best passage under a one-line hedge."""
+
+    HIGH = "high"  # the passages answer: quote them
+    LOW = "low"  # they may help: quote the best one under a hedge ("this may help") in the user's script
 
 
 @dataclass(frozen=True)
@@ -37,10 +48,16 @@ class Answer:
     hits: tuple[Hit, ...] = ()
     decline: DeclineReason | None = None
     detail: str = ""  # one sentence for logs and staff, not for citizens
+    confidence: Confidence = Confidence.HIGH  # of an answered question; LOW is the hedged tier (three outcomes: DESIGN.md 8)
 
     @property
     def answered(self) -> bool:
         return self.decline is None and bool(self.hits)
+
+    @property
+    def hedged(self) -> bool:
+        """Answered, but only as "this may help": the reply says so in one line above the quote."""
+        return self.answered and self.confidence is Confidence.LOW
 
 
 @dataclass(frozen=True)

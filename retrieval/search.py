@@ -1,6 +1,8 @@
 """Answer questions from an index directory: rank passages, decide whether they answer, or decline.
 
-A question is screened (retrieval.decline), folded and tokenized like the passages; BM25 ranks every passage;
+A question is screened (retrieval.decline), folded and tokenized like the passages, and expanded with the words the
+documents would use for its own (retrieval.expand: colloquial, Cantonese, mistyped and English words); BM25 ranks
+every passage, the expansions' terms weighing below the question's own;
 the lexical top candidates are refined by how much of the question their best sentence covers; the dense
 ranking (when the index has one) is fused in; the best passage's coverage of the question decides between
 quoting and declining. A Searcher is read-only after opening and safe to share between threads; it reads
@@ -12,25 +14,29 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from corpus.model import Passage
-from retrieval import store
+from retrieval import layout, store
 from retrieval.batcher import MAX_BATCH, EncodeBatcher
 from retrieval.build import LEXICAL_SCHEME
 from retrieval.config import NO_MODEL, IndexSettings
-from retrieval.decline import ANSWER_THRESHOLD, confidence, dense_confidence, screen
+from retrieval.decline import DeclineModel, Logistic, confidence, default_model, dense_confidence, screen
 from retrieval.encoder import Encoder, encode, faiss_threads, for_questions, load_encoder, query_text
 from retrieval.errors import IndexCorruptError, IndexMissingError, IndexModelError, IndexVersionError, RetrievalError
-from retrieval.evidence import Coverage, Unit, content_units, coverage
+from retrieval.expand import ADOPTED, Kind, Query, expand
+from retrieval.answer_type import AnswerType, Catalogue, asked_types, default_catalogue
+from retrieval.evidence import Coverage, Unit, content_units, coverage, is_cjk
 from retrieval.fusion import DEFAULT_WEIGHTS, FusionWeights, fuse, weights_for_evidence
 from retrieval.highlight import surface_terms
 from retrieval.lexical import LexicalIndex
-from retrieval.model import Answer, DeclineReason, Hit, IndexInfo
-from retrieval.text import fold_script, query_terms
+from retrieval.model import Answer, Confidence, DeclineReason, Hit, IndexInfo
+from retrieval.selftest import dense_use
+from retrieval.signals import Candidate, Signals, places, signals
 from retrieval.vectors import load_vectors, search_vectors
 
 log = logging.getLogger(__name__)
@@ -39,6 +45,12 @@ CANDIDATES = 100  # passages taken from each ranking before fusion
 REFINE = 30  # lexical candidates re-scored by sentence coverage
 HANDOFF_S = 0.002  # at most this long the lexical half waits for the dense half to start (see Searcher.rank)
 SENTENCE_WEIGHT = 0.5  # weight of the best sentence's coverage against BM25 relative to the best passage (measured: README)
+# A passage that holds the kind of answer the question asks (a time, an amount, a duration: retrieval.answer_type)
+# gains ANSWER_WEIGHT, and ANSWER_SENTENCE_WEIGHT times the coverage of its best sentence that holds one: the one
+# that shares the question's words *and* says when or how much. Measured on real_dev (README, "Answer types").
+ANSWER_WEIGHT = 0.2
+ANSWER_SENTENCE_WEIGHT = 0.2
+SIGNAL_CANDIDATES = 10  # the candidates the decline's signals look at (margin, concentration, a place named in the document)
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,16 @@ class Ranked:
     dense_rank: int | None
     coverage: Coverage
     dense_z: float | None = None  # how far the passage's similarity stands above the question's other candidates
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """A question's ranking and the decline's view of its first passages."""
+
+    ranked: tuple[Ranked, ...]  # best first, at least SIGNAL_CANDIDATES when the index has them
+    signals: tuple[Signals, ...]  # of the first passages (as many as asked for)
+    probabilities: tuple[float, ...]  # that the corpus answers, on each passage's evidence (dense evidence where there is)
+    right: tuple[float, ...]  # that each passage is the answer, if the corpus answers (the decline's two models)
 
 
 class Searcher:
@@ -67,8 +89,17 @@ class Searcher:
         encoder: Encoder | None,
         settings: IndexSettings,
         weights: FusionWeights = DEFAULT_WEIGHTS,
+        decline: DeclineModel | None = None,
+        expansions: Sequence[Kind] | None = None,
+        dense_evidence: bool = True,
+        answer_types: Catalogue | None = None,
     ) -> None:
         self._index_dir = index_dir
+        self._decline = decline or default_model()
+        # The query expanders (retrieval.expand), None: those adopted (expand.ADOPTED, read when the Searcher is made).
+        self._expansions: tuple[Kind, ...] = ADOPTED if expansions is None else tuple(expansions)
+        # The kinds of answer a question may ask (retrieval.answer_type), None: retrieval/data/answer_types.json's.
+        self._answer_types = default_catalogue() if answer_types is None else answer_types
         self._manifest = manifest
         self._passages = passages  # read on demand: a search needs a few dozen of them
         self._lexical = lexical
@@ -76,6 +107,7 @@ class Searcher:
         self._encoder = encoder
         self._settings = settings
         self._weights = weights
+        self._dense_evidence = dense_evidence  # whether the dense similarity counts for the decline (the self-test's say)
         # Concurrent questions share one encode call; it also keeps to one encode at a time, as the
         # tokenizers of sentence-transformers are not safe to share between threads.
         self._batcher = None if encoder is None else EncodeBatcher(lambda texts: encode(encoder, texts, batch_size=len(texts)))
@@ -87,14 +119,19 @@ class Searcher:
 
     @classmethod
     def open(
-        cls, index_dir: Path, settings: IndexSettings, *, encoder: Encoder | None = None, weights: FusionWeights = DEFAULT_WEIGHTS
+        cls, index_dir: Path, settings: IndexSettings, *, encoder: Encoder | None = None, weights: FusionWeights | None = None,
+        decline: DeclineModel | None = None, expansions: Sequence[Kind] | None = None, answer_types: Catalogue | None = None,
     ) -> Searcher:
-        """Open an index directory (built by retrieval.build); errors name the directory and what to run."""
+        """Open an index directory (built by retrieval.build); errors name the directory and what to run.
+
+        The fusion's dense weight, and whether the dense similarity counts for the decline, are the build's self-test's
+        (retrieval.selftest.dense_use reads them from the manifest); ``weights`` given replaces the fusion weights.
+        """
         index_dir = Path(index_dir).expanduser().absolute()
         if not index_dir.exists():
             raise IndexMissingError(index_dir, "no index there")
         # Resolve the link once: a build may swap in a new version while this one is being read.
-        version = index_dir.resolve()
+        version = layout.version_dir(index_dir)
         manifest = store.read_manifest(version, name=index_dir)
         if manifest.lexical_scheme != LEXICAL_SCHEME:
             raise IndexVersionError(index_dir, f"built with term scheme {manifest.lexical_scheme!r}, this quotebot uses {LEXICAL_SCHEME!r}",
@@ -105,10 +142,13 @@ class Searcher:
                 f"built with model {manifest.model_setting!r}, but {settings.model!r} was asked for",
                 f"run `quotebot index --index {index_dir} --model {settings.model}` to rebuild it with that model",
             )
+        use = dense_use(manifest.dense_enabled, manifest.dense_weight, manifest.dense_evidence, manifest.unknown_rate)
+        if manifest.dense_enabled and not use.enabled:
+            log.warning("%s: %s", index_dir, use.note)
         try:
             passages = store.PassageStore(version / store.PASSAGES, name=index_dir)
             lexical = LexicalIndex.load(version / store.LEXICAL)
-            vectors = load_vectors(version / store.VECTORS) if manifest.dense_enabled else None
+            vectors = load_vectors(version / store.VECTORS) if use.enabled else None
         except Exception as err:  # noqa: BLE001 - sqlite, numpy, json and faiss each fail in their own way
             raise IndexCorruptError(index_dir, f"its files cannot be read ({err.__class__.__name__}: {err})") from None
         sizes = {manifest.passages, passages.count, lexical.size} | ({vectors.ntotal} if vectors is not None else set())  # type: ignore[attr-defined]
@@ -116,10 +156,13 @@ class Searcher:
             raise IndexCorruptError(index_dir, f"its parts disagree on the number of passages ({sorted(sizes)})")
         if settings.model.strip().lower() == NO_MODEL:
             encoder, vectors = None, None  # asked for lexical retrieval only: the vectors are left unused
-        elif manifest.dense_enabled and encoder is None:
+        elif not use.enabled:
+            encoder = None
+        elif encoder is None:
             encoder = _query_encoder(manifest, settings)
-        return cls(index_dir=index_dir, manifest=manifest, passages=passages, lexical=lexical,
-                   vectors=vectors, encoder=encoder, settings=settings, weights=weights)
+        return cls(index_dir=index_dir, manifest=manifest, passages=passages, lexical=lexical, vectors=vectors, encoder=encoder,
+                   settings=settings, weights=weights if weights is not None else FusionWeights(dense=use.weight), decline=decline,
+                   expansions=expansions, dense_evidence=use.evidence, answer_types=answer_types)
 
     @property
     def info(self) -> IndexInfo:
@@ -144,8 +187,18 @@ class Searcher:
         row = self._passages.row_of(passage_id)
         return () if row is None else self._passages.paragraph(row)
 
-    def rank(self, question: str, n: int = 10) -> list[Ranked]:
+    def query(self, question: str) -> Query:
+        """The question as rank sees it: folded, its weighted terms and its expansions (retrieval.expand)."""
+        return expand(question, self._lexical, self._expansions)
+
+    def _units(self, query: Query) -> tuple[Unit, ...]:
+        """The question's content units, with the alternatives its expansions found (retrieval.evidence)."""
+        return content_units(query.folded, self._lexical.idf, self._lexical.max_idf, query.expansions, query.ignore)
+
+    def rank(self, question: str, n: int = 10, query: Query | None = None) -> list[Ranked]:
         """The n best passages for a question, best first, with no decline (the evaluation uses this).
+
+        ``query``: the question already expanded (``self.query``), when the caller needs it too.
 
         With a dense index the dense half (encoding the question, searching the vectors) runs in another thread
         while this one ranks the question lexically: the encoder and FAISS compute without the GIL, so the lexical
@@ -159,10 +212,11 @@ class Searcher:
             # interpreter's switch interval (5 ms) before the dense thread can even start its encoder, and the two
             # halves run one after the other (benchmarks/RESULTS.md, run 5).
             started.wait(HANDOFF_S)
-        folded = fold_script(question)
-        units = content_units(folded, self._lexical.idf, self._lexical.max_idf)
-        rows, scores = self._lexical.top(query_terms(folded), CANDIDATES)
-        lexical, covered = self._refine(list(zip(rows.tolist(), scores.tolist(), strict=True)), units)
+        query = self.query(question) if query is None else query
+        units = self._units(query)
+        asked = asked_types(query.folded, self._answer_types)
+        rows, scores = self._lexical.top(query.terms, CANDIDATES, query.weights)
+        lexical, covered = self._refine(list(zip(rows.tolist(), scores.tolist(), strict=True)), units, asked)
         dense = dense_half.result() if dense_half is not None else []
         z = _standard_scores(dense)
         if dense:
@@ -175,7 +229,7 @@ class Searcher:
         dense_rank = {row: i for i, (row, _) in enumerate(dense, start=1)}
         texts = self._passages.folded(row for row, _ in fused[:n] if row not in covered)
         return [
-            Ranked(row, score, lex_rank.get(row), dense_rank.get(row), covered[row] if row in covered else coverage(units, texts[row]), z.get(row))
+            Ranked(row, score, lex_rank.get(row), dense_rank.get(row), covered[row] if row in covered else coverage(units, texts[row], asked), z.get(row))
             for row, score in fused[:n]
         ]
 
@@ -186,9 +240,10 @@ class Searcher:
         assert self._batcher is not None
         return search_vectors(self._vectors, self._batcher.encode(query_text(self._manifest.model, question)), CANDIDATES)
 
-    def _refine(self, top: list[tuple[int, float]], units: tuple[Unit, ...]) -> tuple[list[tuple[int, float]], dict[int, Coverage]]:
+    def _refine(self, top: list[tuple[int, float]], units: tuple[Unit, ...],
+                asked: tuple[AnswerType, ...] = ()) -> tuple[list[tuple[int, float]], dict[int, Coverage]]:
         """Lexical ranking of the BM25 top (row, score), best first: BM25 relative to the best, plus the share of
-        the question the best sentence covers.
+        the question the best sentence covers, plus a bonus where the passage holds the kind of answer asked.
 
         Returns the ranking and the coverage of the passages it computed it for.
         """
@@ -199,39 +254,96 @@ class Searcher:
         for i, (row, score) in enumerate(top):
             bonus = 0.0
             if i < REFINE:
-                covered[row] = coverage(units, texts[row])
-                bonus = SENTENCE_WEIGHT * covered[row].sentence_share
+                covered[row] = coverage(units, texts[row], asked)
+                bonus = SENTENCE_WEIGHT * covered[row].sentence_share + answer_bonus(covered[row])
             refined.append((row, score / best + bonus))
         refined.sort(key=lambda pair: -pair[1])
         return refined, covered
 
+    def assess(self, question: str, n: int = 1) -> Assessed:
+        """Rank a question and weigh its first n passages with the decline's signals (no screening, no decline)."""
+        query = self.query(question)
+        ranked = tuple(self.rank(question, n=max(n, SIGNAL_CANDIDATES), query=query))
+        if not ranked:
+            return Assessed((), (), (), ())
+        rows = [item.row for item in ranked]
+        folded, docs = self._passages.folded(rows), self._passages.doc_ids(rows)
+        candidates = [Candidate(docs[item.row], folded[item.row], item.score, item.coverage) for item in ranked]
+        units = self._units(query)
+        weighed = [signals(units, candidates, at, known=self._knows_unit, specificity=self._unit_idf, gazetteer=places(),
+                           documents=self._manifest.documents)
+                   for at in range(min(n, len(ranked)))]
+        # A further passage answers on its own evidence (coverage, places), in a ranking whose first place stands out
+        # as it does: its margin below the first is its place in the ranking, not evidence against it.
+        weighed = tuple([weighed[0]] + [replace(s, margin=weighed[0].margin, sentence_margin=weighed[0].sentence_margin) for s in weighed[1:]])
+        pairs = list(zip(ranked, weighed, strict=False))
+        return Assessed(ranked, weighed, tuple(self._probability(self._decline.answers, item, s) for item, s in pairs),
+                        tuple(self._probability(self._decline.right, item, s) for item, s in pairs))
+
+    def _knows_unit(self, text: str) -> bool:
+        """Whether some passage contains a content unit (a Chinese word: each of its bigrams)."""
+        if is_cjk(text) and len(text) > 1:
+            return all(self._lexical.knows(text[i : i + 2]) for i in range(len(text) - 1))
+        return self._lexical.knows(text)
+
+    def _unit_idf(self, unit: Unit) -> float:
+        """A content unit's IDF (a Chinese word: the mean of its bigrams'), as retrieval.evidence weighs it."""
+        text = unit.text
+        if is_cjk(text) and len(text) > 1:
+            return sum(self._lexical.idf(text[i : i + 2]) for i in range(len(text) - 1)) / (len(text) - 1)
+        return self._lexical.idf(text)
+
+    def _probability(self, model: Logistic, item: Ranked, weighed: Signals) -> float:
+        """One of the decline's probabilities for a passage, or the dense evidence's where that is higher (only where
+        the build's self-test trusts the model's similarity: retrieval.selftest, ``dense_evidence``)."""
+        lexical = model.probability(weighed)
+        return lexical if item.dense_z is None or not self._dense_evidence else max(lexical, dense_confidence(item.dense_z))
+
     def search(self, question: str, k: int = 3, offset: int = 0) -> Answer:
-        """Quote up to k passages that answer (from offset on, for "more results"), or decline with a reason."""
+        """Quote up to k passages that answer (from offset on, for "more results"), or decline with a reason.
+
+        Three outcomes (DESIGN.md 8), from the decline's two probabilities for the best passage: below ``low`` that the
+        corpus answers at all, the question is declined; at or above ``high`` that the best passage is the answer, it
+        is quoted with the further passages that answer on their own evidence (at least ``low``); in between, the best
+        passage alone is quoted, hedged (Answer.confidence LOW). A hit's score is the probability that it answers
+        (that the corpus answers, times that this passage is the answer).
+        """
         screened = screen(question, self._settings.max_question_chars, self._lexical.knows)
         if screened.decline is not None:
             return Answer(question, decline=screened.decline, detail=screened.detail)
-        ranked = self.rank(screened.text, n=offset + k)
-        if not ranked:
+        assessed = self.assess(screened.text, n=offset + k)
+        if not assessed.ranked:
             return Answer(question, decline=DeclineReason.NOT_COVERED, detail="no passage shares a word with the question")
-        top = ranked[0]
-        top_confidence = _confidence(top)
-        if top_confidence < ANSWER_THRESHOLD:
+        top, answers = assessed.signals[0], assessed.probabilities[0]
+        outcome = self._decline.outcome(answers, assessed.right[0])
+        if outcome is None:
             return Answer(
                 question,
                 decline=DeclineReason.NOT_COVERED,
-                detail=f"best passage covers {top.coverage.share:.0%} of the question (best sentence {top.coverage.sentence_share:.0%}); "
-                f"confidence {top_confidence:.2f} < {ANSWER_THRESHOLD}",
+                detail=f"best passage covers {top.share:.0%} of the question (best sentence {top.sentence_share:.0%}"
+                f"{', not the place it names' if top.place_missing else ''}); probability that the documents answer "
+                f"{answers:.2f} < {self._decline.low:.2f}",
             )
-        # A further passage must answer on its own evidence, not on the first one's.
-        quoted = [(item, score) for item in ranked[offset : offset + k] if (score := _confidence(item)) >= ANSWER_THRESHOLD or item is top]
+        if outcome is Confidence.LOW:
+            chosen = [0] if offset == 0 else []  # a hedged answer quotes its best passage only
+        else:
+            chosen = [i for i in range(offset, len(assessed.probabilities)) if i == 0 or assessed.probabilities[i] >= self._decline.low]
+        if not chosen:
+            return Answer(question, decline=DeclineReason.NOT_COVERED, detail=f"no further passages answer (offset {offset})")
+        quoted = [(assessed.ranked[i], assessed.probabilities[i] * assessed.right[i]) for i in chosen]
         passages = self._passages.passages(item.row for item, _ in quoted)
         hits = [
-            Hit(passages[item.row], round(score, 4), surface_terms(item.coverage.covered, passages[item.row].text), item.lexical_rank, item.dense_rank)
-            for item, score in quoted
+            Hit(passages[item.row], round(p, 4), surface_terms(item.coverage.covered, passages[item.row].text), item.lexical_rank, item.dense_rank)
+            for item, p in quoted
         ]
-        if not hits:
-            return Answer(question, decline=DeclineReason.NOT_COVERED, detail=f"no further passages answer (offset {offset})")
-        return Answer(question, hits=tuple(hits))
+        return Answer(question, hits=tuple(hits), confidence=outcome)
+
+
+def answer_bonus(cover: Coverage) -> float:
+    """What holding the kind of answer the question asks adds to a passage's refined score (0 when it asks none)."""
+    if not cover.holds_answer:
+        return 0.0
+    return ANSWER_WEIGHT + ANSWER_SENTENCE_WEIGHT * cover.answer_sentence_share
 
 
 def _standard_scores(dense: list[tuple[int, float]]) -> dict[int, float]:
@@ -248,12 +360,6 @@ def _standard_scores(dense: list[tuple[int, float]]) -> dict[int, float]:
         return {}
     mean = float(sims.mean())
     return {row: (sim - mean) / spread for row, sim in dense}
-
-
-def _confidence(item: Ranked) -> float:
-    """Confidence that a ranked passage answers: from its coverage of the question, or from the dense ranking."""
-    lexical = confidence(item.coverage.share, item.coverage.sentence_share)
-    return lexical if item.dense_z is None else max(lexical, dense_confidence(item.dense_z))
 
 
 def _model_agrees(manifest: store.Manifest, settings: IndexSettings) -> bool:

@@ -1,6 +1,6 @@
-"""The files of an index directory: the manifest (JSON) and the passages with their metadata (SQLite).
+"""The files of an index version: the manifest (JSON) and the passages with their metadata (SQLite).
 
-    index_dir/                 a symbolic link to the current version, swapped whole by retrieval.build
+    index_dir/current/         the version being served (retrieval.layout: versions, lock and caches of an index)
       manifest.json            written last: an index without it was never finished
       passages.sqlite3         passages in index order, with citation metadata and folded text
       lexical/                 the BM25 matrix (retrieval.bm25.Matrix: data, rows, blocks, indptr, idf .npy), vocab.json, params.json
@@ -46,6 +46,10 @@ class Manifest:
     unknown_rate: float | None  # share of the encoder tokenizer's unknown tokens on a corpus sample
     vector_index: str | None  # "flat", "hnsw" or "ivf"
     lexical_scheme: str  # the term scheme; another one needs a rebuild
+    # The dense self-test (retrieval.selftest); None in an index built before it (selftest.dense_use says what then).
+    dense_weight: float | None = None  # the dense weight of the fusion; 0 when the self-test turned dense retrieval off
+    dense_evidence: bool | None = None  # whether the dense similarity counts for the decline
+    dense_selftest: dict[str, Any] | None = None  # the self-test's figures and reason (selftest.SelfTest)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
@@ -188,6 +192,10 @@ class PassageStore:
     def folded(self, rows: Iterable[int]) -> dict[int, str]:
         """The folded (indexed) text of these rows, by row."""
         return dict(self._at("row, folded", rows))
+
+    def doc_ids(self, rows: Iterable[int]) -> dict[int, str]:
+        """The document id of these rows, by row."""
+        return dict(self._at("row, doc_id", rows))
 
     def row_of(self, passage_id: str) -> int | None:
         """The row of the passage with this id, or None."""

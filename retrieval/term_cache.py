@@ -1,5 +1,5 @@
-"""The term cache: each passage's folded text and counted terms, kept beside the index so a rebuild tokenises
-only new text (folding and tokenising, jieba above all, are most of a cold lexical build).
+"""The term cache: each passage's folded text and counted terms, kept in the index directory beside its versions, so
+a rebuild tokenises only new text (folding and tokenising, jieba above all, are most of a cold lexical build).
 
 Entries are keyed by (term scheme, text hash); another scheme never sees them. An entry holds the folded text
 and the passage's distinct terms as int32 ids with their counts; the ids number the scheme's vocabulary, which
@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.layout import TERM_CACHE
+
 log = logging.getLogger(__name__)
 
 _SCHEMA = """
@@ -37,7 +39,7 @@ _HEADER = struct.Struct("<II")  # an entry: byte length of the folded text, numb
 
 def term_cache_path(index_dir: Path) -> Path:
     """Where the term cache of an index directory lives."""
-    return index_dir.parent / f".{index_dir.name}.terms.sqlite3"
+    return index_dir / TERM_CACHE
 
 
 @dataclass(frozen=True)

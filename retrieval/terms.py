@@ -52,6 +52,7 @@ class LexicalBuild:
     tokenised: int  # texts folded and tokenised in this build (calls of the scheme's function)
     reused: int  # texts taken from the term cache
     warnings: list[str] = field(default_factory=list)
+    mean_length: float = 0.0  # terms in a passage, on average (BM25's mean length; the dense self-test scores with it)
 
 
 def build_lexical(
@@ -63,7 +64,7 @@ def build_lexical(
     numbers = TermNumbers(cache.vocabulary(scheme.name))
     counted = CountedPassages()
     folded: list[str] = []
-    tokenised = reused = 0
+    tokenised = reused = terms_counted = 0
     bar = _bar(len(texts), progress)
     try:
         for start in range(0, len(texts), CHUNK):
@@ -87,6 +88,7 @@ def build_lexical(
                 term_ids.append(entry.ids)
                 counts.append(entry.counts)
             counted.add(term_ids, counts)
+            terms_counted += sum(int(c.sum()) for c in counts)
             tokenised += len(new)
             cache.put(scheme.name, first, numbers.terms[first:], new.items())
             if bar is not None:
@@ -95,7 +97,7 @@ def build_lexical(
         cache.close()
         if bar is not None:
             bar.close()
-    return LexicalBuild(numbers.index(counted), folded, tokenised, reused, cache.warnings)
+    return LexicalBuild(numbers.index(counted), folded, tokenised, reused, cache.warnings, terms_counted / max(1, len(texts)))
 
 
 def _bar(total: int, enabled: bool):  # type: ignore[no-untyped-def]

@@ -92,7 +92,7 @@ class BotRunner:
 
     @property
     def services(self) -> Any:
-        from bot.telegram_app import SERVICES
+        from bot.services import SERVICES
 
         return self.app.bot_data[SERVICES]
 

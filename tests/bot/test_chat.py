@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.chat import ANSI_BOLD, chat_loop
-from bot.conversation import ReplyKind, reply_to
+from bot.conversation import Reply, ReplyKind, reply_to
 from bot.language import Script, to_script
 from bot.texts import texts_for
 from corpus.model import Citation, Passage
@@ -81,7 +81,7 @@ def test_an_answer_is_quoted_in_html_and_plain_text() -> None:
     searcher = WordSearcher()
     reply = reply_to("How much is a monthly pass?", searcher)
     assert reply.kind is ReplyKind.ANSWER and reply.answered and reply.script is Script.ENGLISH
-    assert searcher.calls == [("How much is a monthly pass?", 3, 0)]
+    assert searcher.calls == [("How much is a monthly pass?", 4, 0)]  # one deeper than the page: is there more?
     text, entities = parse_html(reply.html, strict=True)
     assert "A monthly bus pass costs 80 yuan." in text
     assert "1. A **monthly** bus **pass** costs 80 yuan." in reply.plain
@@ -103,6 +103,29 @@ def test_more_results_continue_the_numbering() -> None:
     assert reply.plain.count("\n4. ") == 1 and "\n1. " not in reply.plain
     assert reply_to("bus", searcher, offset=30).kind is ReplyKind.NO_MORE
     assert reply_to("bus", searcher, offset=30).plain == texts_for(Script.ENGLISH).no_more
+
+
+def test_more_is_offered_only_when_there_is_more() -> None:
+    searcher = WordSearcher()  # "bus" is in four passages
+    first, second = reply_to("bus", searcher), reply_to("bus", searcher, offset=3)
+    assert first.more and len(first.answer.hits) == 3  # type: ignore[union-attr]
+    assert not second.more and [h.passage.id for h in second.answer.hits] == ["fares:3:0"]  # type: ignore[union-attr]
+    assert not reply_to("bus", searcher, k=4).more
+    # pages are cut from one ranking: page two starts after the last passage of page one, whatever the searcher filters
+    assert [c[1:] for c in searcher.calls] == [(4, 0), (7, 0), (5, 0)]
+
+
+def test_one_paragraph_button_for_pieces_of_one_paragraph() -> None:
+    from bot.buttons import answer_keyboard
+
+    def labels(reply: Reply) -> list[str]:
+        return [b.text for row in answer_keyboard("KEY", reply).inline_keyboard for b in row if (b.callback_data or "").startswith("p:")]
+
+    english = texts_for(Script.ENGLISH)
+    pieces = reply_to("lost identity", WordSearcher())  # both pieces of paragraph 2
+    assert len(pieces.answer.hits) == 2 and labels(pieces) == [english.button_full]  # type: ignore[union-attr]
+    mixed = reply_to("children lost identity", WordSearcher())  # paragraph 1, then both pieces of 2
+    assert labels(mixed) == [f"{english.button_full} 1", f"{english.button_full} 2,3"]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n"])

@@ -12,21 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.format import (
-    TELEGRAM_LIMIT,
-    _occurrences,
-    format_answer,
-    format_hit,
-    format_paragraph,
-    format_paragraph_plain,
-    format_plain,
-    split_message,
-    telegram_length,
-)
+from bot.excerpt import occurrences
+from bot.format import format_answer, format_hit, format_paragraph, format_paragraph_plain, format_plain
 from bot.language import Script
+from bot.telegram_text import TELEGRAM_LIMIT, split_message, telegram_length
 from bot.texts import texts_for
 from corpus.model import Citation, Passage
-from retrieval.model import Answer, DeclineReason, Hit
+from retrieval.model import Answer, Confidence, DeclineReason, Hit
 from tests.fakes.telegram_html import parse_html, utf16_len
 
 SAMPLE_SENTENCES = (
@@ -143,7 +135,7 @@ def test_terms_are_found_where_the_regular_expression_of_them_finds_them(text: s
     terms, longest first, which they replace (it was compiled afresh for every passage)."""
     ordered = sorted(set(terms), key=len, reverse=True)
     expected = [m.span() for m in re.finditer("|".join(re.escape(t) for t in ordered), text, re.IGNORECASE)]
-    assert _occurrences(text, ordered) == expected
+    assert occurrences(text, ordered) == expected
 
 
 def test_traditional_passage_shown_simplified_keeps_bold_on_the_terms() -> None:
@@ -357,7 +349,7 @@ def answers(draw: st.DrawFn) -> Answer:
         citation = Citation(doc_id=f"d{i}", title=draw(_TEXT), date=draw(st.one_of(st.none(), _TEXT)), source=draw(st.one_of(st.none(), _TEXT)), url=url)
         also = tuple(Citation(doc_id="o", title=draw(_TEXT), source=draw(_TEXT), url=url) for _ in range(draw(st.integers(0, 2))))
         hits.append(Hit(passage=passage(text, citation=citation, also=also), score=0.5, matched_terms=tuple(terms)))
-    return Answer(question=draw(_BIG_TEXT), hits=tuple(hits))
+    return Answer(question=draw(_BIG_TEXT), hits=tuple(hits), confidence=draw(st.sampled_from(list(Confidence))))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

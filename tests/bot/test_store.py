@@ -185,3 +185,43 @@ def test_keys_are_short_and_distinct(tmp_path: Path) -> None:
     keys = {store.key_for(update_id) for update_id in range(10000)}
     assert len(keys) == 10000
     assert all(len(k) == 8 and ":" not in k for k in keys)
+
+
+def test_handled_updates_belong_to_one_bot(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    first = Store(path, bot_id=111)
+    first.journal(1, {"update_id": 1})
+    first.journal(2, {"update_id": 2})
+    first.mark_handled(1)
+    other = Store(path, bot_id=222)  # another token on the same file, its updates numbered from 1 too
+    assert not other.is_handled(1) and other.pending() == []
+    other.journal(1, {"update_id": 1, "other": True})
+    assert other.pending() == [{"update_id": 1, "other": True}]
+    assert first.is_handled(1) and first.pending() == [{"update_id": 2}]
+
+
+def test_schema_1_rows_go_to_the_bot_that_opens_the_file_first(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        "INSERT INTO meta VALUES ('schema_version', '1');"
+        "CREATE TABLE handled (update_id INTEGER PRIMARY KEY, at REAL NOT NULL);"
+        "CREATE TABLE journal (update_id INTEGER PRIMARY KEY, payload TEXT NOT NULL, at REAL NOT NULL);"
+        "INSERT INTO handled VALUES (7, 1.0);"
+        "INSERT INTO journal VALUES (8, '{\"update_id\": 8}', 1.0);"
+    )
+    db.commit()
+    db.close()
+    upgraded = Store(path, bot_id=555)
+    assert upgraded.is_handled(7) and upgraded.pending() == [{"update_id": 8}]
+    assert sqlite3.connect(path).execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+    later = Store(path, bot_id=666)
+    assert not later.is_handled(7) and later.pending() == []
+    assert Store(path, bot_id=555).is_handled(7)
+
+
+def test_replies_given_up_on_are_counted(tmp_path: Path) -> None:
+    store = Store(tmp_path / "bot.sqlite3", bot_id=1)
+    store.record_undelivered(9, "sendMessage", "NetworkError: Bad Gateway")
+    assert store.stats().undelivered == 1 and store.is_handled(9)

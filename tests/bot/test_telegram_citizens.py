@@ -73,15 +73,20 @@ def test_traditional_question_gets_the_passage_as_published(fake: FakeBotApi, bo
 
 
 def test_english_questions_get_english_replies(fake: FakeBotApi, bot: BotRunner) -> None:
-    # The sample is Chinese and this index is lexical only: an English question matches through its numbers.
+    # The sample is Chinese and this index is lexical only: an English question matches through its numbers, or
+    # through the Chinese words a bilingual dictionary gives for its English ones (retrieval.english).
     matched = fake.push_message("What is 1567?", user_id=103)
     reply = wait_reply(fake, matched)
     text = visible(reply)
     assert text.startswith(f"{ENGLISH.question_label}：What is 1567?")
     assert "“1567”工作體系" in text  # quoted as published: English readers get no conversion
-    assert {ENGLISH.button_more, ENGLISH.button_helpful} <= set(buttons(reply))
-    # A sentence in words alone matches nothing here, and says so honestly.
-    unmatched = fake.push_message("How many China-Europe freight trains ran?", user_id=103)
+    # Since the answer-type refit the 1567 passage is quoted confidently; a hedge, if any, would be in English.
+    assert "可能有" not in text and "可能有幫助" not in text
+    assert ENGLISH.button_helpful in set(buttons(reply))
+    translated = fake.push_message("How many China-Europe freight trains ran?", user_id=103)
+    text = visible(wait_reply(fake, translated))
+    assert text.startswith(f"{ENGLISH.question_label}：How many") and "開行中歐班列570列" in text
+    unmatched = fake.push_message("Is the swimming pool open on Mondays?", user_id=103)
     assert visible(wait_reply(fake, unmatched)) == ENGLISH.decline_text(DeclineReason.NOT_COVERED)
 
 
@@ -125,21 +130,23 @@ def test_buttons_more_paragraph_original_feedback(fake: FakeBotApi, bot: BotRunn
     # more results: a new message, numbered on from the first page, with other passages
     _answered_query(fake, _press(fake, reply, SIMPLIFIED.button_more, user))
     more = fake.wait_accepted(2, method="sendMessage", chat_id=user)[1]
-    assert _numbers(more) == [4, 5, 6]
+    assert _numbers(more)[0] == 4  # numbered on; how many further passages answer is the decline's call
     assert "党工委副书记" in visible(more) and "党工委副书记" not in first_page
-    # and so on, page after page, until there is nothing more
+    # and so on, page after page, until the last page, which offers no more
     page, sent = more, 2
     for _ in range(10):
-        answered = _answered_query(fake, _press(fake, page, SIMPLIFIED.button_more, user))
-        if answered.params.get("text") == SIMPLIFIED.no_more:
+        if SIMPLIFIED.button_more not in buttons(page):
             break
+        _answered_query(fake, _press(fake, page, SIMPLIFIED.button_more, user))
         sent += 1
         following = fake.wait_accepted(sent, method="sendMessage", chat_id=user)[sent - 1]
         assert _numbers(following)[0] == _numbers(page)[-1] + 1
         page = following
     else:
         pytest.fail("more results never ran out")
-    assert len(_numbers(page)) <= 3
+    assert 1 <= len(_numbers(page)) <= 3
+    shown = [n for call in fake.accepted("sendMessage", chat_id=user) for n in _numbers(call)]
+    assert shown == list(range(1, len(bot.services.searcher.search(PLATFORMS, k=30).hits) + 1))  # all, each once
 
     # full paragraph of the first passage
     _answered_query(fake, _press(fake, reply, f"{SIMPLIFIED.button_full} 1", user))
@@ -166,15 +173,80 @@ def test_buttons_more_paragraph_original_feedback(fake: FakeBotApi, bot: BotRunn
     assert db.execute("SELECT vote FROM feedback").fetchall() == [(-1,)]
 
 
+def _answers_to(fake: FakeBotApi, update_id: int) -> list:  # type: ignore[type-arg]
+    query_id = fake.update(update_id)["callback_query"]["id"]
+    return [c for c in fake.calls_to("answerCallbackQuery") if c.params.get("callback_query_id") == query_id]
+
+
+def test_a_repeated_tap_on_original_is_a_no_op(fake: FakeBotApi, bot: BotRunner) -> None:
+    user = 112
+    reply = wait_reply(fake, fake.push_message(PLATFORMS, user_id=user))
+    data = buttons(reply)[SIMPLIFIED.button_original]
+    # a double tap: both queries carry the message as it was before either edit
+    taps = [fake.push_callback_query(data, message=reply.result, user_id=user) for _ in range(2)]
+    fake.wait_for(lambda _calls: all(_answers_to(fake, t) for t in taps))
+    [edit] = fake.wait_accepted(1, method="editMessageText", chat_id=user)
+    # a tap from a client that still shows the old keyboard, arriving after the edit (Telegram sends the message as edited)
+    taps.append(fake.push_callback_query(data, message=edit.result, user_id=user, check_button=False))
+    fake.wait_for(lambda _calls: _answers_to(fake, taps[-1]))
+    fake.wait_idle()
+    assert [c.status for c in fake.calls_to("editMessageText")] == [200]  # one edit, nothing refused
+    assert [[a.ok for a in _answers_to(fake, t)] for t in taps] == [[True]] * 3  # each answered exactly once
+    assert "上合示范區聚焦“上合策源”" in visible(fake.calls_to("editMessageText")[0])
+    # and the way back still works
+    back = fake.push_callback_query(buttons(edit)[SIMPLIFIED.button_converted], message=edit.result, user_id=user)
+    fake.wait_for(lambda _calls: _answers_to(fake, back))
+    assert "上合示范区聚焦“上合策源”" in visible(fake.wait_accepted(2, method="editMessageText", chat_id=user)[1])
+
+
+def test_a_callback_is_answered_once_even_when_its_reply_fails(fake: FakeBotApi, bot: BotRunner) -> None:
+    user = 113
+    reply = wait_reply(fake, fake.push_message(PLATFORMS, user_id=user))
+    fake.fail_next("sendMessage", 400, description="Bad Request: not enough rights to send text messages to the chat")
+    more = _press(fake, reply, SIMPLIFIED.button_more, user)  # answered, then its message is refused
+    fake.wait_for(lambda calls: any(c.method == "sendMessage" and c.status == 400 for c in calls))
+    bot.call(lambda app: setattr(bot.services, "searcher", None))  # the next one fails before it is answered
+    paragraph = _press(fake, reply, f"{SIMPLIFIED.button_full} 1", user)
+    fake.wait_for(lambda _calls: _answers_to(fake, paragraph))
+    fake.wait_idle()
+    assert [(a.ok, a.params.get("text")) for a in _answers_to(fake, more)] == [(True, None)]
+    assert [(a.ok, a.params.get("text")) for a in _answers_to(fake, paragraph)] == [(True, SIMPLIFIED.failed)]
+    assert all(c.ok for c in fake.calls_to("answerCallbackQuery"))
+    assert bot.services.answered_queries == set()  # forgotten once each update was handled
+
+
 def test_stale_and_unknown_buttons_are_answered(fake: FakeBotApi, bot: BotRunner) -> None:
     reply = wait_reply(fake, fake.push_message(TRAIN_SIMPLIFIED, user_id=111))
-    for data in ("m:zzzzzzzz:3", "garbage", "p:" + buttons(reply)[SIMPLIFIED.button_more].split(":")[1] + ":99"):
+    key = buttons(reply)[SIMPLIFIED.button_helpful].split(":")[1]
+    for data in ("m:zzzzzzzz:3", "garbage", f"p:{key}:99", f"m:{key}:3"):  # the last: more, where there is none
         answer = _answered_query(fake, fake.push_callback_query(data, message=reply.result, user_id=111, check_button=False))
         assert answer.params.get("text")  # "this result expired, ask again"
     assert len(fake.accepted("sendMessage", chat_id=111)) == 1
 
 
 # ---------------------------------------------------------------- the other replies
+
+
+def test_more_results_only_when_there_are_more(fake: FakeBotApi, bot: BotRunner) -> None:
+    everything = len(bot.services.searcher.search(TRAIN_SIMPLIFIED, k=30).hits)
+    reply = wait_reply(fake, fake.push_message(TRAIN_SIMPLIFIED, user_id=114))
+    assert len(_numbers(reply)) == min(everything, 3)
+    assert (SIMPLIFIED.button_more in buttons(reply)) is (everything > 3)
+    assert SIMPLIFIED.button_more in buttons(wait_reply(fake, fake.push_message(PLATFORMS, user_id=114)))
+
+
+def test_a_caption_is_answered(fake: FakeBotApi, bot: BotRunner) -> None:
+    photo = fake.push_photo(user_id=126, caption=TRAIN_SIMPLIFIED)
+    document = fake.push_document(b"%PDF-1.4 scan", "scan.pdf", user_id=127, caption=TRAIN_TRADITIONAL)
+    assert "570列" in visible(wait_reply(fake, photo)) and SIMPLIFIED.button_helpful in buttons(wait_reply(fake, photo))
+    assert "開行中歐班列570列" in visible(wait_reply(fake, document))  # a citizen's file is not an upload: its caption is asked
+    group = {"chat_id": -1002, "chat_type": "supergroup"}
+    addressed = fake.push_photo(user_id=128, caption=f"@quotebot_test_bot {TRAIN_SIMPLIFIED}", **group)
+    ignored = fake.push_photo(user_id=128, caption=TRAIN_SIMPLIFIED, **group)
+    assert "570列" in visible(wait_reply(fake, addressed)) and "@quotebot" not in visible(wait_reply(fake, addressed))
+    fake.wait_idle()
+    assert replies_to(fake, ignored) == []
+    assert visible(wait_reply(fake, fake.push_photo(user_id=129))) == SIMPLIFIED.text_only  # no caption, nothing to read
 
 
 def test_declined_greeting_too_long_and_non_text(fake: FakeBotApi, bot: BotRunner) -> None:
@@ -247,13 +319,32 @@ def test_inline_mode_offers_quotes_to_share(fake: FakeBotApi, bot: BotRunner) ->
     assert first["parse_mode"] == "HTML" and "570列" in parse_html(first["message_text"])[0]
     assert empty.params["results"] == [] and empty.params.get("button")
     assert int(full.params["cache_time"]) <= 60
+    assert all("上合新區" in r["title"] for r in results)  # a traditional question: the sample as published
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "title", "hedged"),
+    [(TRAIN_SIMPLIFIED, None, "上合新区", False), (TRAIN_TRADITIONAL, None, "上合新區", False), ("What is 1567?", "en", "上合新區", False)],
+)
+def test_inline_titles_and_descriptions_in_the_users_script(
+    fake: FakeBotApi, bot: BotRunner, question: str, language: str | None, title: str, hedged: bool
+) -> None:
+    fake.push_inline_query(question, user_id=162, language_code=language)
+    [call] = fake.wait_for(lambda calls: [c for c in calls if c.method == "answerInlineQuery"])[-1:]
+    results = call.params["results"]
+    assert results and all(title in r["title"] for r in results)
+    message = parse_html(results[0]["input_message_content"]["message_text"])[0]
+    if hedged:  # a bare number is thin evidence: the description says the quote may help, in the user's language
+        assert results[0]["description"] == ENGLISH.hedge
+    else:  # the description is the quote's beginning, in the quote's script
+        assert results[0]["description"][:20] in message
 
 
 @pytest.mark.parametrize(
     ("language", "texts"), [("en", ENGLISH), ("zh-hans", SIMPLIFIED), ("zh-hant", TRADITIONAL), (None, SIMPLIFIED)]
 )
 def test_start_and_help_in_the_users_language(fake: FakeBotApi, bot: BotRunner, language: str | None, texts) -> None:  # type: ignore[no-untyped-def]
-    for command in ("/start", "/help"):
+    for command in ("/start", "/help", "/start help"):  # the last: the deep link behind the inline-mode hint
         text = visible(wait_reply(fake, fake.push_message(command, user_id=170, language_code=language)))
         assert text.startswith(texts.help_intro)
         assert "2023-06-05" in text  # the corpus's newest date, from the searcher

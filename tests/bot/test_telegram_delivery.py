@@ -185,3 +185,104 @@ def test_the_token_never_reaches_a_log_line(fake: FakeBotApi, sample_index: Path
     assert leaked == []
     assert fake.token not in caplog.text
     assert any("<token>" in record.getMessage() for record in caplog.records)  # the redaction did fire
+
+
+# ---------------------------------------------------------------- bounded retries (bot.delivery)
+
+
+def _no_apology(fake: FakeBotApi, chat_id: int) -> None:
+    sorry = texts_for(Script.SIMPLIFIED).failed
+    assert [c for c in fake.accepted("sendMessage", chat_id=chat_id) if visible(c) == sorry] == []
+
+
+def test_a_429_storm_longer_than_a_fixed_retry_count_is_waited_out(fake: FakeBotApi, sample_index: Path, tmp_path: Path) -> None:
+    # six 429s in a row on one reply: PTB's count-based retries (3 here before) lost it; a 30 s window waits them out
+    with BotRunner(bot_settings(tmp_path, fake, sample_index, retry_for=30.0), index_dir=sample_index):
+        fake.fail_next("sendMessage", 429, retry_after=1, times=6)
+        update = fake.push_message(QUESTIONS[0], user_id=360)
+        wait_reply(fake, update, timeout=30)
+        fake.wait_idle(quiet=0.5)
+    tries = fake.calls_to("sendMessage")
+    assert [c.status for c in tries] == [429] * 6 + [200]
+    assert all(b.started - a.finished >= 1.0 for a, b in itertools.pairwise(tries))  # retry_after honoured each time
+    _answered_once(fake, [update])
+
+
+def test_five_500s_in_a_row_then_the_answer(fake: FakeBotApi, sample_index: Path, tmp_path: Path) -> None:
+    with BotRunner(bot_settings(tmp_path, fake, sample_index, retry_for=8.0), index_dir=sample_index):
+        fake.fail_next("sendMessage", 500, times=5)
+        update = fake.push_message(QUESTIONS[1], user_id=361)
+        wait_reply(fake, update, timeout=30)
+        fake.wait_idle(quiet=0.5)
+    assert [c.status for c in fake.calls_to("sendMessage")] == [500] * 5 + [200]
+    _answered_once(fake, [update])
+    _no_apology(fake, 361)
+
+
+def test_a_send_slower_than_the_timeout_gets_no_apology(fake: FakeBotApi, sample_index: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # Telegram takes 2.5 s to accept the reply; the bot waits 1 s, then sends again (it cannot know the first arrived)
+    caplog.set_level(logging.INFO)
+    with BotRunner(bot_settings(tmp_path, fake, sample_index, send_timeout=1.0, retry_for=10.0), index_dir=sample_index):
+        fake.slow_next("sendMessage", 2.5)
+        update = fake.push_message(QUESTIONS[0], user_id=362)
+        fake.wait_for(lambda _calls: len(replies_to(fake, update)) >= 2, timeout=15)
+        fake.wait_idle(quiet=1.0)
+    assert all("570列" in visible(c) for c in replies_to(fake, update))
+    assert len(replies_to(fake, update)) == 2  # the slow one and the retry: seen twice, never lost
+    _no_apology(fake, 362)
+    assert fake.accepted("sendMessage", chat_id=362) == replies_to(fake, update)
+    assert any("may be seen twice" in r.getMessage() for r in caplog.records)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_connection_lost_after_telegram_accepted_the_reply(fake: FakeBotApi, sample_index: Path, tmp_path: Path) -> None:
+    with BotRunner(bot_settings(tmp_path, fake, sample_index, retry_for=10.0), index_dir=sample_index):
+        fake.drop_next("sendMessage")
+        update = fake.push_message(QUESTIONS[3], user_id=363)
+        fake.wait_for(lambda _calls: len(replies_to(fake, update)) >= 2, timeout=15)
+        fake.wait_idle(quiet=0.5)
+    assert len(replies_to(fake, update)) == 2  # the dropped answer cannot be told from a refused one
+    _no_apology(fake, 363)
+
+
+def test_a_reply_given_up_on_is_logged_and_counted_for_staff(
+    fake: FakeBotApi, sample_index: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    # Telegram asks for 30 s, longer than the 2 s window: given up at once, not waited for
+    with BotRunner(bot_settings(tmp_path, fake, sample_index, retry_for=2.0), index_dir=sample_index):
+        fake.fail_next("sendMessage", 429, retry_after=30, chat_id=364)
+        lost = fake.push_message(QUESTIONS[0], user_id=364)
+        fake.wait_for(lambda _calls: fake.calls_to("sendMessage"), timeout=10)
+        later = fake.push_message(QUESTIONS[0], user_id=365)
+        wait_reply(fake, later, timeout=10)
+        stats = visible(wait_reply(fake, fake.push_message("/stats", user_id=STAFF_ID)))
+        fake.wait_idle(quiet=0.5)
+    assert "Replies given up on (Telegram unreachable for 2 s): 1" in stats
+    assert fake.accepted("sendMessage", chat_id=364) == []  # no apology either
+    [error] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "undelivered" in error.getMessage() and "sendMessage" in error.getMessage()
+    db = sqlite3.connect(tmp_path / "quotebot.sqlite3")
+    assert db.execute("SELECT update_id, method FROM undelivered").fetchall() == [(lost, "sendMessage")]
+
+
+# ---------------------------------------------------------------- handled updates belong to one bot
+
+
+def test_a_second_bot_on_the_same_database_answers_its_own_updates(fake: FakeBotApi, sample_index: Path, tmp_path: Path) -> None:
+    first = [fake.push_message(QUESTIONS[i], user_id=370) for i in range(2)]
+    with BotRunner(bot_settings(tmp_path, fake, sample_index), index_dir=sample_index):
+        fake.wait_for(lambda _calls: all(replies_to(fake, u) for u in first), timeout=15)
+        fake.wait_idle()
+    # another token on the same file; its server numbers updates from 1 again, as the first one did
+    with FakeBotApi(token="654321:OTHER-token") as other:
+        second = [other.push_message(QUESTIONS[i], user_id=371) for i in range(2)]
+        assert second == first
+        with BotRunner(bot_settings(tmp_path, other, sample_index), index_dir=sample_index):
+            other.wait_for(lambda _calls: all(replies_to(other, u) for u in second), timeout=15)
+            other.wait_idle()
+        _answered_once(other, second)
+    db = sqlite3.connect(tmp_path / "quotebot.sqlite3")
+    assert sorted(db.execute("SELECT bot_id, update_id FROM handled").fetchall()) == sorted(
+        [(123456, u) for u in first] + [(654321, u) for u in second]
+    )

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.ingest import ALLOWED_SUFFIXES, UploadRefused, check_size, safe_stored_name, save_upload, upload_suffix
+from retrieval.layout import version_dir
 
 
 @pytest.mark.parametrize(
@@ -78,3 +79,24 @@ def test_any_name_gives_a_safe_name(stem: str, suffix: str) -> None:
     assert all(ch.isprintable() and not ch.isspace() for ch in stored)
     assert stored.endswith(suffix)
     assert len(stored) <= 60 + 1 + 10 + len(suffix)
+
+
+def test_an_upload_grows_a_dense_index_with_its_own_encoder(tmp_path: Path, minilm_path: Path) -> None:
+    """Whatever model the bot's settings name, an upload embeds with the encoder the index's vectors came from."""
+    import json
+
+    from bot.ingest import add_to_index
+    from corpus.pipeline import build_passages
+    from retrieval.build import build_index
+    from retrieval.config import IndexSettings
+
+    first, second = tmp_path / "library.txt", tmp_path / "pool.txt"
+    first.write_text("City library hours\n\nThe central library opens at nine and closes at nine in the evening.\n", encoding="utf-8")
+    second.write_text("Swimming pool fees\n\nA single swim at the municipal pool costs twenty yuan for adults.\n", encoding="utf-8")
+    index_dir = tmp_path / "index"
+    build_index(build_passages([first]).passages, index_dir, IndexSettings(model=str(minilm_path), model_explicit=True, progress=False))
+
+    report = add_to_index(IndexSettings(progress=False), index_dir, [second])  # the bot's default settings
+    manifest = json.loads((version_dir(index_dir) / "manifest.json").read_text(encoding="utf-8"))
+    assert report.added_passages == 1 and report.passages == 2
+    assert manifest["dense_enabled"] and manifest["model"] == str(minilm_path)

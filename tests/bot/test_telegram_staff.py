@@ -12,6 +12,7 @@ import pytest
 
 from bot.language import Script
 from bot.texts import texts_for
+from retrieval.layout import version_dir
 from tests.bot.telegram_support import STAFF_ID, BotRunner, bot_settings, buttons, sample_index, visible, wait_reply
 from tests.conftest import SAMPLE_ARTICLE
 from tests.fakes.bot_api import FakeBotApi
@@ -168,3 +169,65 @@ def test_retention_is_applied_daily_while_running(fake: FakeBotApi, index_copy: 
         assert "2 asked" in visible(wait_reply(fake, fake.push_message("/stats", user_id=STAFF_ID)))  # 2nd + greeting
     db = sqlite3.connect(tmp_path / "quotebot.sqlite3")
     assert [q for (q,) in db.execute("SELECT question FROM questions ORDER BY asked_at")] == ["上合示范区有哪些发展平台？", "你好"]
+
+
+def test_an_upload_adds_to_an_index_built_without_the_unavailable_default_model(fake: FakeBotApi, tmp_path: Path) -> None:
+    """The default offline setup: the default encoder cannot be had, so `quotebot index` built lexical-only; an
+    upload adds to that index the same way, and does not insist on loading the model."""
+    import json
+
+    from bot.runtime import index_paths
+    from retrieval.config import DEFAULT_MODEL, IndexSettings
+
+    offline_default = IndexSettings(progress=False)  # QUOTEBOT_MODEL unset: the default model, not the user's choice
+    settings = bot_settings(tmp_path, fake, tmp_path / "index", index=offline_default)
+    index_paths(settings, [SAMPLE_ARTICLE], settings.index_dir)
+    built = json.loads((version_dir(settings.index_dir) / "manifest.json").read_text(encoding="utf-8"))
+    assert built["model_setting"] == DEFAULT_MODEL and not built["dense_enabled"]  # the build fell back to lexical
+
+    with BotRunner(settings, index_dir=settings.index_dir):
+        content = f"胶州市民卡办理指南\n\n2024-03-01 来源：胶州市政务服务网\n\n{UNIQUE_FACT}\n".encode()
+        report = visible(wait_reply(fake, fake.push_document(content, "card.txt", user_id=STAFF_ID), timeout=60))
+        assert report.startswith("Added card.txt: 1 passages."), report
+        assert "三楼十二号" in visible(wait_reply(fake, fake.push_message("市民卡补办窗口在哪里？", user_id=250)))
+    after = json.loads((version_dir(settings.index_dir) / "manifest.json").read_text(encoding="utf-8"))
+    # the index is what it was: lexical, for the same reason, still asking for the default model once it can be had
+    assert (after["model_setting"], after["model"], after["dense_enabled"]) == (DEFAULT_MODEL, None, False)
+    assert after["dense_note"] == built["dense_note"] and after["passages"] == built["passages"] + 1
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "reason"),
+    [
+        (500, None, "NetworkError: Internal Server Error; send it again in a while"),
+        (502, b"<html><body><h1>502 Bad Gateway</h1></body></html>", "Parsing the server response"),
+        (404, None, "Not Found: Telegram no longer has the file; send it again"),
+    ],
+    ids=["5xx", "error-page", "gone"],
+)
+def test_a_failed_download_tells_staff_why(fake: FakeBotApi, bot: BotRunner, tmp_path: Path, status: int, body: bytes | None, reason: str) -> None:
+    fake.fail_next("downloadFile", status, body=body)
+    upload = fake.push_document(f"市民卡\n\n{UNIQUE_FACT}\n".encode(), "card.txt", user_id=STAFF_ID)
+    reply = visible(wait_reply(fake, upload))  # a reply to the staff member's message
+    assert reply.startswith("Not added: card.txt could not be downloaded from Telegram (") and reason in reply, reply
+    assert reply != SIMPLIFIED.failed and not (tmp_path / "documents").exists()
+    # sent again, it is taken
+    assert visible(wait_reply(fake, fake.push_document(f"市民卡\n\n{UNIQUE_FACT}\n".encode(), "card.txt", user_id=STAFF_ID), timeout=60)).startswith("Added")
+
+
+def test_a_file_telegram_will_not_hand_over_is_explained(fake: FakeBotApi, index_copy: Path, tmp_path: Path) -> None:
+    # An operator raised the upload limit past what the cloud Bot API lets a bot download (20 MB).
+    with BotRunner(bot_settings(tmp_path, fake, index_copy, max_upload_bytes=64 * 1024 * 1024), index_dir=index_copy):
+        upload = fake.push_document(b"x" * (20 * 1024 * 1024 + 1), "huge.txt", user_id=STAFF_ID)
+        reply = visible(wait_reply(fake, upload))
+    assert reply.startswith("Not added: huge.txt could not be downloaded from Telegram (File is too big: bots may download files of at most 20 MB")
+    assert [c.status for c in fake.calls_to("getFile")] == [400] and not fake.calls_to("downloadFile")
+
+
+def test_any_other_failure_gives_staff_its_reason(fake: FakeBotApi, bot: BotRunner) -> None:
+    bot.call(lambda app: setattr(bot.services, "searcher", None))  # as if the index had failed to open
+    staff = visible(wait_reply(fake, fake.push_message("中欧班列开行了多少列？", user_id=STAFF_ID)))
+    assert staff.startswith("Failed: AttributeError:") and "search" in staff
+    fake.push_message("中欧班列开行了多少列？", user_id=260)
+    fake.wait_for(lambda _calls: fake.accepted("sendMessage", chat_id=260))
+    assert visible(fake.accepted("sendMessage", chat_id=260)[0]) == SIMPLIFIED.failed  # citizens get the apology

@@ -65,6 +65,39 @@ def test_one_line_per_bad_file_and_no_library_chatter(tmp_path: Path) -> None:
     assert done.returncode == 1
     skipped = [line for line in done.stderr.splitlines() if line.startswith("skipped ")]
     assert len(skipped) == 2 and all("junk.html" in line or "corrupt.pdf" in line for line in skipped)
-    allowed = ("files read:", "passages:", "repairs:", "unrepaired spots:", "skipped ")
+    allowed = ("files read:", "passages:", "repairs:", "unrepaired spots:", "skipped ", "file ")
     assert [line for line in done.stderr.splitlines() if not line.startswith(allowed)] == []
+    assert [line for line in done.stderr.splitlines() if line.startswith("file ")] == [f"file {tmp_path / 'good.txt'}: txt via text, 1 passages"]
     assert "市北區明天停水。" in done.stdout
+
+
+def test_the_report_says_file_by_file_what_read_it_and_what_was_left_out(tmp_path: Path) -> None:
+    from tests.corpus.test_html import FAQ_PAGE, GAZETTE
+
+    (tmp_path / "faq.html").write_text(FAQ_PAGE, encoding="utf-8")
+    (tmp_path / "gazette.html").write_text(GAZETTE, encoding="utf-8")
+    (tmp_path / "notice.txt").write_text("停水通知\n\n市北區明天停水。\n\n（完）\n", encoding="utf-8")
+    runner = CliRunner()
+    human = runner.invoke(main, ["passages", str(tmp_path)])
+    assert human.exit_code == 0, human.output
+    lines = {line.split(":", 1)[0]: line for line in human.stderr.splitlines() if line.startswith("file ")}
+    faq = lines[f"file {tmp_path / 'faq.html'}"]
+    assert "html via trafilatura" in faq and "12 link list" in faq and "1 scan to open on phone" in faq
+    assert "html via text-density fallback" in lines[f"file {tmp_path / 'gazette.html'}"]
+    assert lines[f"file {tmp_path / 'notice.txt'}"].endswith("txt via text, 1 passages; dropped 1 end mark")
+
+    as_json = runner.invoke(main, ["passages", "--json", str(tmp_path)])
+    report = json.loads(as_json.stdout.splitlines()[-1])
+    files = {Path(f["path"]).name: f for f in report["files"]}
+    assert files["faq.html"]["extractor"] == "trafilatura" and files["faq.html"]["dropped"]["link list"] == 12
+    assert files["gazette.html"]["extractor"] == "text-density fallback"
+    assert set(files["notice.txt"]) == {"path", "format", "extractor", "passages", "dropped", "mapped", "warnings"}
+
+
+def test_a_warning_is_shown_on_its_file_line(tmp_path: Path) -> None:
+    (tmp_path / "notice.txt").write_text("停水通知\n\n市北區明天停水。\n", encoding="utf-8")
+    (tmp_path / "notice.meta.json").write_text("{not json", encoding="utf-8")
+    result = CliRunner().invoke(main, ["passages", str(tmp_path)])
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("file ")]
+    assert "warnings: sidecar notice.meta.json ignored" in line
+    assert not [line for line in result.stderr.splitlines() if line.startswith("warning ")]  # said once, on the file's line

@@ -58,7 +58,9 @@ def test_word_table_rows_are_kept(tmp_path: Path) -> None:
     for (r, c), text in {(0, 0): "區域", (0, 1): "年費", (1, 0): "市南區", (1, 1): "三百元"}.items():
         table.cell(r, c).text = text
     document.save(str(tmp_path / "fees.docx"))
-    assert _texts(tmp_path)[-2:] == ["區域 | 年費", "市南區 | 三百元"]
+    # Two columns and nothing marks the first row as a header: each row reads as a label and its value, each row
+    # whole, and the table in one passage with the short line above it (alone, each would be a fragment).
+    assert _texts(tmp_path)[-1] == "收費標準如下。\n區域: 年費\n市南區: 三百元"
 
 
 def test_pdf_text_layer(tmp_path: Path) -> None:

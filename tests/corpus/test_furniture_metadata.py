@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.furniture import furniture_kind
+from corpus.furniture import furniture_kind, furniture_runs
 from corpus.metadata import byline, dateline, looks_like_heading, parse_date, restore_opening_quote, source_in
 
 
@@ -34,6 +34,28 @@ from corpus.metadata import byline, dateline, looks_like_heading, parse_date, re
         ("（完）", "end mark"),
         ("- 12 -", "page number"),
         ("第 3 页", "page number"),
+        ("扫一扫在手机打开当前页", "scan to open on phone"),
+        ("手機掃描二維碼閱讀", "scan to open on phone"),
+        ("关注 · 广州政府网", "follow widget"),
+        ("关注我们", "follow widget"),
+        ("浏览字号：大 中 小", "page controls"),
+        ("A+大A+中A+小", "page controls"),
+        ("字体大小：【 A- A A+ 】", "page controls"),
+        ("无障碍阅读 长者助手 繁体版", "page controls"),
+        ("用户登录 政务邮箱", "page controls"),
+        ("内容纠错 | 使用帮助| 关于我们| 隐私声明| 网站地图", "page controls"),
+        ("搜索热词： 社保 医保 居住证", "page controls"),
+        ("访问量：1632", "page controls"),
+        ("分享文章到", "share widget"),
+        ("快转发给需要的人！", "share widget"),
+        ("网站标识码：4401060050", "copyright footer"),
+        ("粤公网安备 44010602000929号", "copyright footer"),
+        ("主办单位：广州市人民政府办公厅", "copyright footer"),
+        ("您当前所在位置：", "breadcrumb"),
+        ("× + - ↺", "separator"),
+        ("|", "separator"),
+        ("· 市委组织部· 市委宣传部· 市委统战部· 市委政法委· 市委网信办· 市委外办· 市委编办", "link list"),
+        ("請加入成為眾新聞的月費訂戶，長期支持我們的工作。", "subscription appeal"),
     ],
 )
 def test_furniture(line: str, kind: str) -> None:
@@ -52,10 +74,41 @@ def test_furniture(line: str, kind: str) -> None:
         "編輯部位於市中心,歡迎來訪。",
         "2023",
         "微信公眾號“青島發布”每天推送政策解讀,市民可關注後查詢辦事指南和最新通知。" * 3,  # long: never furniture
+        "1.扫码打开穗好办APP",  # a step of instructions, not the widget
+        "详情可扫码查看办理指引。",
+        "越秀区、海珠区、荔湾区、天河区、白云区、黄埔区、花都区、番禺区",  # a list in a sentence
+        "关注老年人健康，提升服务水平。",
+        "市民可通过微信订阅停水通知。",
+        "中小学校",
+        "第二条 本办法适用于本市行政区域内的养老服务。" + "市、区人民政府应当加强领导，统筹推进养老服务体系建设。" * 3,
     ],
 )
 def test_not_furniture(line: str) -> None:
     assert furniture_kind(line) is None
+
+
+DEPARTMENTS = ["· 市委组织部", "· 市委宣传部", "· 市委统战部", "· 市发展改革委", "· 市教育局", "· 市科技局", "· 市公安局", "· 市民政局", "· 市财政局"]
+
+
+def test_a_footer_of_department_links_is_a_run_of_short_names() -> None:
+    lines = ["失业保险金按月发放，每月2070元。", *DEPARTMENTS, "关注 · 广州政府网"]
+    # The follow line is furniture on its own, so the cleaner counts it, not the run.
+    assert furniture_runs(lines) == [None, *["link list"] * len(DEPARTMENTS), None]
+
+
+def test_a_list_that_a_sentence_introduces_is_content() -> None:
+    materials = ["身份证", "户口簿", "结婚证", "出生医学证明", "居住证", "房产证", "租赁合同", "劳动合同", "社保缴费记录"]
+    assert furniture_runs(["申请时需要提交以下材料：", *materials]) == [None] * (len(materials) + 1)
+    assert furniture_runs(DEPARTMENTS[:5]) == [None] * 5  # a few short lines are not a footer
+
+
+def test_related_articles_boxes() -> None:
+    box = ["相关新闻", "关于调整老年人优待项目的通知", "市老龄委召开全体会议", "年满65周岁的老年人可以免费乘坐公交车，凭优待卡刷卡进站。"]
+    assert furniture_runs(box) == [None, "related links", "related links", None]  # the heading alone is furniture_kind's
+    listed = ["【图解】老年人优待办法政策解读 2024-02-28", "【音频】老年人优待办法政策解读 2024-02-27"]
+    assert furniture_runs(["正文第一段。", *listed]) == [None, "related links", "related links"]
+    dated_labels = ["实施日期： 2025年06月01日", "失效日期： 2026年06月01日"]  # labelled dates of a document, not a list
+    assert furniture_runs(dated_labels) == [None, None]
 
 
 @pytest.mark.parametrize(
@@ -98,3 +151,8 @@ def test_headings() -> None:
     assert not looks_like_heading("今年完成了。")
     assert restore_opening_quote("1567”體系助推三區聯動賦能") == "“1567”體系助推三區聯動賦能"
     assert restore_opening_quote("“新打法”見成效") == "“新打法”見成效"
+
+
+def test_a_table_row_of_names_is_not_a_link_footer() -> None:
+    assert furniture_kind("越秀区 | 海珠区 | 荔湾区 | 天河区 | 白云区 | 黄埔区") is None  # cells joined, as the readers write rows
+    assert furniture_kind("市委组织部 市委宣传部 市委统战部 市委政法委 市委网信办 市委外办") == "link list"

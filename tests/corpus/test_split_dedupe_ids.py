@@ -36,7 +36,7 @@ def test_a_sentence_longer_than_the_limit_is_cut_at_clauses_then_hard() -> None:
 
 def test_long_paragraph_becomes_parts_of_one_position(tmp_path: Path) -> None:
     sentence = "上合示范區發布促進金融業健康發展政策措施和獎補政策,首創上合貿易指數等制度創新成果。"
-    (tmp_path / "long.txt").write_text("標題\n\n" + sentence * 12 + "\n\n第二段。\n", encoding="utf-8")
+    (tmp_path / "long.txt").write_text("標題\n\n" + sentence * 12 + "\n\n第二段說的是另一件事。\n", encoding="utf-8")
     result = build_passages([tmp_path])
     first = [p for p in result.passages if p.position == 0]
     assert len(first) > 1 and all(p.parts == len(first) for p in first)

@@ -12,8 +12,9 @@ It answers over real HTTP in Telegram's shapes (``{"ok": true, "result": ...}`` 
 for real, forgets updates only once an offset confirms them, ends an older getUpdates with 409 when a newer one
 arrives, and delivers to a webhook when one is set. Tests script it from their own thread (every public method is
 thread-safe), read back every call it answered, and make it fail on purpose: 429 with retry_after, 500, 403 for a user
-who blocked the bot, or a slow answer. Injected failures happen before the method runs, so a refused sendMessage sends
-nothing, and they are recorded like any other answer.
+who blocked the bot, or a slow answer (``slow``, ``slow_next``). Injected failures happen before the method runs, so a
+refused sendMessage sends nothing, and they are recorded like any other answer; ``drop_next`` is the other way round:
+the method runs and the connection closes without its answer.
 
 Where it knowingly differs from Telegram:
 - ``strict_html=True`` (the default) also refuses an unescaped ``&`` or ``>`` and an attribute Telegram ignores
@@ -37,7 +38,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
-from tests.fakes.bot_api_http import BadParameters, ConnectionTrackingServer, post_json, read_params
+from tests.fakes.bot_api_http import DROP, BadParameters, ConnectionTrackingServer, post_json, read_params
 from tests.fakes.bot_api_methods import CHAT_METHODS, MESSAGE_METHODS, METHODS, SERVER_METHODS, check_webhook
 from tests.fakes.bot_api_users import UserActions
 from tests.fakes.bot_api_world import World
@@ -93,6 +94,7 @@ class _Failure:
     remaining: int
     description: str
     chat_id: int | None
+    body: bytes | None = None  # answered instead of Telegram's JSON error (a proxy's error page)
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,8 @@ class FakeBotApi(UserActions):
         self._failures: list[_Failure] = []
         self._blocked: set[int] = set()
         self._slow: dict[str, float] = {}
+        self._slow_next: dict[str, list[float]] = {}  # method -> delays of its next calls, first first
+        self._drops: dict[str, int] = {}  # method -> how many of its next calls run, then lose their answer
         self._in_flight = 0
         self._polls_waiting = 0
         self._last_activity = time.monotonic()
@@ -237,14 +241,15 @@ class FakeBotApi(UserActions):
             return self._finish(method, params, started, 404, "Not Found", None, injected=False)
         with self._changed:
             delay = self._slow.get(key, 0.0)
+            if self._slow_next.get(key):
+                delay = self._slow_next[key].pop(0)
         if delay:
             self._stopping.wait(delay)
         with self._changed:
             injected = self._injected_failure(key, params)
         if injected is not None:
-            status, description, retry_after = injected
-            return self._finish(name, params, started, status, description, None, injected=True,
-                                retry_after=retry_after)
+            return self._finish(name, params, started, injected.status, injected.description, None, injected=True,
+                                retry_after=injected.retry_after, body=injected.body)
         description = None
         try:
             if key == "getupdates":
@@ -261,10 +266,15 @@ class FakeBotApi(UserActions):
             logger.exception("fake Bot API: %s failed", name)
             return self._finish(name, params, started, 500, f"Internal Server Error: bug in the fake: {exc!r}",
                                 None, injected=False)
-        return self._finish(name, params, started, 200, description, result, injected=False)
+        answer = self._finish(name, params, started, 200, description, result, injected=False)
+        with self._changed:
+            if self._drops.get(key, 0) > 0:
+                self._drops[key] -= 1
+                return DROP  # done, recorded as accepted; the client never hears of it
+        return answer
 
     def _finish(self, method: str, params: dict[str, Any], started: float, status: int, description: str | None,
-                result: Any, *, injected: bool, retry_after: int = 0) -> tuple[int, str, bytes]:
+                result: Any, *, injected: bool, retry_after: int = 0, body: bytes | None = None) -> tuple[int, str, bytes]:
         """Record the call and build Telegram's answer."""
         with self._changed:
             call = ApiCall(len(self._calls), method, params, status, description, copy.deepcopy(result), injected,
@@ -278,9 +288,11 @@ class FakeBotApi(UserActions):
             if description:
                 payload["description"] = description
             return 200, "application/json", json.dumps(payload).encode("utf-8")
+        if body is not None:
+            return status, "text/html", body
         return _error_body(status, description or HTTPStatus(status).phrase, retry_after)
 
-    def _injected_failure(self, key: str, params: dict[str, Any]) -> tuple[int, str, int] | None:
+    def _injected_failure(self, key: str, params: dict[str, Any]) -> _Failure | None:
         """The failure a test asked for that this call triggers, if any (caller holds the lock)."""
         chat_id = params.get("chat_id")
         chat_id = int(chat_id) if isinstance(chat_id, str) and chat_id.lstrip("-").isdigit() else chat_id
@@ -289,15 +301,19 @@ class FakeBotApi(UserActions):
                 failure.remaining -= 1
                 if failure.remaining <= 0:
                     self._failures.remove(failure)
-                return failure.status, failure.description, failure.retry_after
+                return failure
         if key in CHAT_METHODS and chat_id in self._blocked:
-            return 403, "Forbidden: bot was blocked by the user", 0
+            return _Failure(key, 403, 0, 0, "Forbidden: bot was blocked by the user", chat_id)
         return None
 
     def _download(self, file_path: str, started: float) -> tuple[int, str, bytes]:
         """Serve a file registered by a push_* method, at the path getFile gave."""
         with self._changed:
             stored = self._world.files_by_path.get(file_path)
+            injected = self._injected_failure("downloadfile", {})
+        if injected is not None:
+            return self._finish("downloadFile", {"file_path": file_path}, started, injected.status, injected.description,
+                                None, injected=True, retry_after=injected.retry_after, body=injected.body)
         if stored is None:
             self._finish("downloadFile", {"file_path": file_path}, started, 404, "Not Found", None, injected=False)
             return _error_body(404, "Not Found")
@@ -410,16 +426,30 @@ class FakeBotApi(UserActions):
     # -- failure injection ----------------------------------------------------------------------------------------
 
     def fail_next(self, method: str, status: int = 429, *, retry_after: int = 1, times: int = 1,
-                  description: str | None = None, chat_id: int | None = None) -> None:
+                  description: str | None = None, chat_id: int | None = None, body: bytes | None = None) -> None:
         """Answer the next ``times`` calls of ``method`` (to ``chat_id`` only, if given) with ``status``.
 
-        429 carries ``parameters.retry_after``; the method does not run, so nothing is sent."""
+        429 carries ``parameters.retry_after``; the method does not run, so nothing is sent. ``method`` may be
+        ``"downloadFile"``: a request for a file's content. ``body`` is answered instead of Telegram's JSON error,
+        as a proxy or load balancer in front of the Bot API answers (an HTML error page)."""
         if status == 429:
             description = description or f"Too Many Requests: retry after {retry_after}"
         description = description or _DESCRIPTIONS.get(status) or HTTPStatus(status).phrase
         with self._changed:
             self._failures.append(_Failure(method.lower(), status, retry_after if status == 429 else 0, times,
-                                           description, chat_id))
+                                           description, chat_id, body))
+
+    def slow_next(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` ``seconds`` late (the method runs after the delay, whether
+        or not the client still waits, as Telegram acts on a request its client gave up on)."""
+        with self._changed:
+            self._slow_next.setdefault(method.lower(), []).extend([seconds] * times)
+
+    def drop_next(self, method: str, *, times: int = 1) -> None:
+        """Run the next ``times`` calls of ``method``, then close the connection without answering: the request was
+        accepted (the call is recorded as accepted) and the client cannot know."""
+        with self._changed:
+            self._drops[method.lower()] = self._drops.get(method.lower(), 0) + times
 
     def block_user(self, chat_id: int) -> None:
         """The user blocked the bot: sends to ``chat_id`` get 403 Forbidden: bot was blocked by the user."""
@@ -441,6 +471,8 @@ class FakeBotApi(UserActions):
             self._failures.clear()
             self._blocked.clear()
             self._slow.clear()
+            self._slow_next.clear()
+            self._drops.clear()
 
     # -- inspection -----------------------------------------------------------------------------------------------
 

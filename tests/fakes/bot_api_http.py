@@ -31,6 +31,9 @@ _JSON_PARAMS = frozenset({"reply_markup", "entities", "results", "commands", "sc
                           "reply_parameters", "link_preview_options", "button", "caption_entities"})
 
 
+DROP = (0, "", b"")  # a responder's answer that closes the connection without a response
+
+
 class BadParameters(ValueError):
     """The request body could not be read as parameters; the message is the Bot API's description."""
 
@@ -123,6 +126,9 @@ class _Handler(BaseHTTPRequestHandler):
             status, content_type = 500, "application/json"
             payload = json.dumps({"ok": False, "error_code": 500,
                                   "description": f"Internal Server Error: bug in the fake: {exc!r}"}).encode()
+        if status == 0:
+            self.close_connection = True  # DROP: the connection closes with no answer
+            return
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)

@@ -143,6 +143,8 @@ class World:
         chat = self.chat(chat_id, chat_type, user, title)
         if "text" in content:
             content["text"], content["entities"] = user_text(content["text"], content.get("entities"))
+        if content.get("caption") is not None:  # a photo's or a file's caption: its entities detected as a text's
+            content["caption"], content["caption_entities"] = user_text(content["caption"], content.get("caption_entities"))
         return self.new_message(chat, user, reply_to_message=self.reply_target(chat_id, reply_to), **content)
 
     # -- files ----------------------------------------------------------------------------------------------------

@@ -316,10 +316,34 @@ def test_a_pushed_document_downloads_through_get_file(fake_bot_api: FakeBotApi) 
     assert with_bot(fake_bot_api, download) == ("new policy", content)
 
 
+def test_a_failing_download_surfaces_as_a_network_error(fake_bot_api: FakeBotApi) -> None:
+    fake_bot_api.push_document(b"text", "policy.txt", user_id=4)
+    fake_bot_api.fail_next("downloadFile", 500)
+    fake_bot_api.fail_next("downloadFile", 502, body=b"<html><body>502 Bad Gateway</body></html>")
+
+    async def download(bot: telegram.Bot) -> list[str]:
+        [update] = await bot.get_updates()
+        file = await update.message.document.get_file()
+        seen = []
+        for _ in range(2):
+            try:
+                await file.download_as_bytearray()
+            except NetworkError as exc:
+                seen.append(str(exc))
+        seen.append(bytes(await file.download_as_bytearray()).decode())
+        return seen
+
+    [json_error, page, content] = with_bot(fake_bot_api, download)
+    assert json_error == "Internal Server Error"
+    assert page.startswith("Bad Gateway (502). Parsing the server response") and "failed" in page
+    assert content == "text"
+    assert [(c.status, c.injected) for c in fake_bot_api.calls_to("downloadFile")] == [(500, True), (502, True), (200, False)]
+
+
 def test_group_messages_carry_mention_and_command_entities_and_media_parse(fake_bot_api: FakeBotApi) -> None:
     fake_bot_api.push_message("@quotebot_test_bot 几点开门?", chat_id=-200, user_id=6, chat_type="supergroup")
     fake_bot_api.push_message("/ask@quotebot_test_bot 几点", chat_id=-200, user_id=6, chat_type="supergroup")
-    fake_bot_api.push_photo(user_id=6, caption="pic")
+    fake_bot_api.push_photo(user_id=6, caption="pic for @quotebot_test_bot")
     fake_bot_api.push_sticker(user_id=6)
     fake_bot_api.push_voice(user_id=6)
     fake_bot_api.push_location(31.23, 121.47, user_id=6)
@@ -331,7 +355,8 @@ def test_group_messages_carry_mention_and_command_entities_and_media_parse(fake_
     assert mention.message.chat.type == "supergroup"
     assert mention.message.parse_entities(["mention"]).popitem()[1] == "@quotebot_test_bot"
     assert command.message.parse_entities(["bot_command"]).popitem()[1] == "/ask@quotebot_test_bot"
-    assert photo.message.photo[-1].width == 800 and photo.message.caption == "pic"
+    assert photo.message.photo[-1].width == 800 and photo.message.caption == "pic for @quotebot_test_bot"
+    assert photo.message.parse_caption_entities(["mention"]).popitem()[1] == "@quotebot_test_bot"
     assert sticker.message.sticker.emoji == "👍" and voice.message.voice.duration == dtm.timedelta(seconds=2)
     assert location.message.location.latitude == pytest.approx(31.23)
     assert edited.edited_message.text == "fixed" and edited.edited_message.message_id == original.message.message_id

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from retrieval.layout import version_dir
 
 
 @pytest.fixture()
@@ -33,7 +34,7 @@ def test_ask_builds_the_default_index_on_first_use_and_answers_in_json(run, _off
     hit = answer["hits"][0]
     assert set(hit) >= {"text", "score", "title", "date", "source", "url", "doc", "passage"}
     assert "張新竹" in hit["text"] and hit["date"] == "2023-06-05"
-    assert (_offline_home / "index" / "manifest.json").is_file()
+    assert (version_dir(_offline_home / "index") / "manifest.json").is_file()
     again = run("ask", "四六计划是什么?", "--json")
     assert "building" not in again.stderr and json.loads(again.stdout)["answered"]
 
@@ -43,13 +44,15 @@ def test_ask_reads_questions_from_standard_input(run) -> None:  # type: ignore[n
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["answered"] for line in lines] == [True, False, False]
     assert [line["declined_reason"] for line in lines] == [None, "not_covered", "greeting"]
+    assert lines[0]["confidence"] in ("high", "low") and [line["confidence"] for line in lines[1:]] == [None, None]
     assert result.exit_code == 0
 
 
 def test_human_output_quotes_with_citations_and_declines_politely(run) -> None:  # type: ignore[no-untyped-def]
     answered = run("ask", "上合示范区有哪些奖补政策?", "-k", "2")
     assert answered.exit_code == 0
-    assert "[1] " in answered.stdout and "29條獎補政策" in answered.stdout and "大眾網" in answered.stdout
+    # Quoted as the bot quotes: in the question's script (the article is traditional), numbered, with its source.
+    assert "1. " in answered.stdout and "29条奖补政策" in answered.stdout and "大众网" in answered.stdout
     declined = run("ask", "医保报销比例是多少?")
     assert declined.exit_code == 1
     assert declined.stdout.strip() and "Traceback" not in declined.output
@@ -123,3 +126,21 @@ def test_eval_of_a_file_that_is_not_a_question_set_is_an_error(run, tmp_path: Pa
     lines = tmp_path / "bad.jsonl"
     lines.write_text('{"question": "no q field"}\n', encoding="utf-8")
     assert run("eval", str(lines)).exit_code == 2
+
+
+def test_index_reports_each_file_in_text_and_json(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notice.txt").write_text("关于公园开放时间的通知\n\n人民公园每天早上六点开放，晚上十点关闭。\n\n（完）\n", encoding="utf-8")
+    (docs / "bad.txt").write_bytes(b"\x00\xff" * 100)
+    result = run("index", str(docs), "--index", str(tmp_path / "index"), "--model", "none")
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines()[0] == f"file {docs / 'notice.txt'}: txt via text, 1 passages; dropped 1 end mark"
+    assert result.stdout.splitlines()[-1].startswith("indexed 1 passage")
+    assert f"skipped {docs / 'bad.txt'}: binary data" in result.stderr
+    as_json = run("index", str(docs), "--index", str(tmp_path / "index"), "--model", "none", "--json")
+    record = json.loads(as_json.stdout)
+    assert record["type"] == "index" and record["build"]["passages"] == 1
+    (read,) = record["corpus"]["files"]
+    assert (read["extractor"], read["dropped"]) == ("text", {"end mark": 1})
+    assert [s["reason"].startswith("binary data") for s in record["corpus"]["skipped"]] == [True]

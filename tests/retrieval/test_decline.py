@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import json
+import math
+from pathlib import Path
+
 import pytest
 
-from retrieval.decline import ANSWER_THRESHOLD, confidence, is_gibberish, is_greeting, screen
+from retrieval.decline import ANSWER_THRESHOLD, DeclineModel, Logistic, confidence, default_model, is_gibberish, is_greeting, is_vague, screen, small_talk
 from retrieval.evidence import background_weight, content_units, coverage
-from retrieval.model import DeclineReason
+from retrieval.model import Confidence, DeclineReason
+from retrieval.signals import NAMES, Signals
 
 
 def nothing_known(word: str) -> bool:
     return False
+
+
+REAL_DEV = Path(__file__).resolve().parents[3] / "shared" / "eval" / "real_dev"
+
+
+@pytest.fixture(scope="module")
+def real_dev_questions() -> list[str]:
+    path = REAL_DEV / "questions.jsonl"
+    if not path.exists():
+        pytest.skip(f"the real_dev set is not here ({path}: ../shared is absent)")
+    return [json.loads(line)["q"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 @pytest.mark.parametrize("question", ["", "   ", "？？？！", "🙂🙂🙂", "……", "\u200b\u200b", "\x00\x01\x02"])
@@ -28,6 +44,7 @@ def test_control_characters_are_removed_not_fatal() -> None:
     result = screen("上合\x00示范区\x1b[31m有\u202e哪些政策", 500, nothing_known)
     assert result.decline is None
     assert "\x00" not in result.text and "\u202e" not in result.text
+    assert result.text == "上合 示范区 有 哪些政策"  # a terminal colour sequence goes whole, not only its ESC
 
 
 @pytest.mark.parametrize("text", ["你好", "您好！", "谢谢你", "謝謝", "hi", "Hello there!", "thank you", "早上好呀", "在吗？", "Good morning", "你是谁"])
@@ -35,9 +52,104 @@ def test_greetings_and_small_talk(text: str) -> None:
     assert is_greeting(text)
 
 
-@pytest.mark.parametrize("text", ["你好，驾照怎么换？", "上合示范区有哪些政策", "hello, when does the library open", "好的政策有哪些"])
+@pytest.mark.parametrize("text", ["你好，驾照怎么换？", "上合示范区有哪些政策", "hello, when does the library open", "好的政策有哪些",
+                                  "唔該 點樣申請社保卡", "thanks, how do I apply for a social security card", "多謝晒，公屋幾時派錢"])
 def test_a_greeting_with_a_question_is_a_question(text: str) -> None:
     assert not is_greeting(text)
+    assert screen(text, 500, nothing_known).decline is None
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # Mandarin, Cantonese (in either script) and English, each kind with its own reason
+        ("你好", DeclineReason.GREETING), ("早晨", DeclineReason.GREETING), ("早晨呀", DeclineReason.GREETING),
+        ("哈囉", DeclineReason.GREETING), ("Good morning!", DeclineReason.GREETING), ("hi there", DeclineReason.GREETING),
+        ("在吗？", DeclineReason.GREETING),
+        ("谢谢", DeclineReason.THANKS), ("谢谢你啊", DeclineReason.THANKS), ("多謝", DeclineReason.THANKS),
+        ("多謝晒", DeclineReason.THANKS), ("唔該", DeclineReason.THANKS), ("唔該晒！", DeclineReason.THANKS),
+        ("thank you", DeclineReason.THANKS), ("Thanks so much", DeclineReason.THANKS), ("thx", DeclineReason.THANKS),
+        ("ty", DeclineReason.THANKS), ("好的", DeclineReason.THANKS),
+        ("拜拜", DeclineReason.FAREWELL), ("再見", DeclineReason.FAREWELL), ("bye", DeclineReason.FAREWELL),
+        ("拜拜 明天再问", DeclineReason.FAREWELL), ("谢谢，再见", DeclineReason.FAREWELL), ("Goodbye!", DeclineReason.FAREWELL),
+        ("你是机器人吗", DeclineReason.SMALL_TALK), ("你係咪機器人", DeclineReason.SMALL_TALK), ("are you a bot?", DeclineReason.SMALL_TALK),
+        ("你好，你是谁", DeclineReason.SMALL_TALK),
+    ],
+)
+def test_small_talk_gets_its_own_reason(text: str, reason: DeclineReason) -> None:
+    assert small_talk(text) is reason
+    assert screen(text, 500, nothing_known).decline is reason
+
+
+@pytest.mark.parametrize("text", ["今年", "发展", "政策", "情况", "2025", "发展。"])
+def test_a_lone_common_word_is_vague(text: str) -> None:
+    assert is_vague(text)
+    assert screen(text, 500, nothing_known).decline is DeclineReason.VAGUE
+
+
+@pytest.mark.parametrize("text", ["低保", "社保卡", "公积金", "今年低保标准", "今年有什么政策", "发展怎么样", "policy", "新冠疫苗"])
+def test_a_specific_word_or_a_fuller_question_is_not_vague(text: str) -> None:
+    assert not is_vague(text)
+
+
+def test_no_real_dev_question_is_screened(real_dev_questions: list[str]) -> None:
+    """The screen (small talk, vague, gibberish) leaves every answerable question of real_dev to the search."""
+    screened = [q for q in real_dev_questions if screen(q, 2000, nothing_known).decline is not None]
+    assert screened == []
+
+
+def logistic(**changes: object) -> Logistic:
+    raw = {"terms": ["share", "place_missing", "share*margin"], "mean": [0.5, 0.0, 0.0], "scale": [0.25, 1.0, 1.0],
+           "coef": [2.0, -3.0, 1.0], "intercept": 0.0} | changes
+    return Logistic.from_dict(raw)
+
+
+def model(**changes: object) -> DeclineModel:
+    raw = {"answers": logistic().to_dict(), "right": logistic(terms=["margin"], mean=[0.0], scale=[1.0], coef=[4.0]).to_dict(),
+           "high": 0.8, "low": 0.4} | changes
+    return DeclineModel.from_dict(raw)
+
+
+def some_signals(**values: float) -> Signals:
+    return Signals(**(dict.fromkeys(NAMES, 0.0) | values))
+
+
+def test_a_logistic_function_of_standardised_terms() -> None:
+    fitted = logistic()
+    assert fitted.probability(some_signals(share=0.5)) == pytest.approx(0.5)
+    # share 1.0: (1.0 - 0.5) / 0.25 * 2 = 4; margin 0.5 adds 1.0 * 0.5
+    assert fitted.probability(some_signals(share=1.0, margin=0.5)) == pytest.approx(1 / (1 + math.exp(-4.5)))
+    assert fitted.probability(some_signals(share=1.0, place_missing=1.0)) < fitted.probability(some_signals(share=1.0))
+
+
+def test_three_outcomes_from_the_two_probabilities() -> None:
+    fitted = model()  # low 0.4 on the probability that the corpus answers, high 0.8 on the first passage's
+    assert fitted.outcome(0.9, 0.9) is Confidence.HIGH and fitted.outcome(0.4, 0.8) is Confidence.HIGH
+    assert fitted.outcome(0.9, 0.79) is Confidence.LOW and fitted.outcome(0.4, 0.0) is Confidence.LOW
+    assert fitted.outcome(0.39, 1.0) is None  # another city's rule, however sure the ranking is of its first passage
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"terms": ["share", "nonsense", "margin"]}, {"coef": [1.0]}, {"scale": [0.0, 1.0, 1.0]}, {"terms": ["share", "x*margin", "margin"]}],
+)
+def test_a_broken_logistic_is_refused(changes: dict) -> None:  # type: ignore[type-arg]
+    with pytest.raises(ValueError, match="decline model"):
+        logistic(**changes)
+
+
+@pytest.mark.parametrize("changes", [{"low": 1.5}, {"high": -0.1}])
+def test_operating_points_outside_zero_to_one_are_refused(changes: dict) -> None:  # type: ignore[type-arg]
+    with pytest.raises(ValueError, match="decline model"):
+        model(**changes)
+
+
+def test_the_shipped_model_loads_and_round_trips() -> None:
+    shipped = default_model()
+    assert 0.0 < shipped.low < 1.0 and 0.0 < shipped.high < 1.0
+    for part in (shipped.answers, shipped.right):
+        assert {name for term in part.terms for name in term.split("*")} <= set(NAMES)
+    assert DeclineModel.from_dict(shipped.to_dict()) == shipped
 
 
 @pytest.mark.parametrize("text", ["qwertyuiop", "asdfgh", "zzzzzz", "xkcdvbnm hjkl"])

@@ -37,7 +37,31 @@ def test_the_missing_default_model_falls_back_quickly_with_one_warning(caplog: p
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
     assert DEFAULT_MODEL in warnings[0].getMessage()
-    assert "QUOTEBOT_MODEL" in warnings[0].getMessage() and "--model" in warnings[0].getMessage()
+    message = warnings[0].getMessage()
+    for way in ("QUOTEBOT_MODEL to a local model directory", "HF_ENDPOINT", "quotebot model pull", "QUOTEBOT_MODEL=none"):
+        assert way in message
+
+
+def test_the_hub_probe_goes_to_the_configured_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HF_ENDPOINT (huggingface_hub's ENDPOINT) names a mirror: the probe connects there, not to huggingface.co."""
+    import socket
+
+    from huggingface_hub import constants
+
+    with socket.socket() as mirror:
+        mirror.bind(("127.0.0.1", 0))
+        mirror.listen()
+        monkeypatch.setattr(constants, "ENDPOINT", f"http://127.0.0.1:{mirror.getsockname()[1]}")
+        monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+        assert hub_reachable() is True
+        mirror.settimeout(5)
+        mirror.accept()[0].close()  # the probe's connection arrived here
+    monkeypatch.setattr(constants, "ENDPOINT", "http://127.0.0.1:9")
+    assert hub_reachable() is False  # nothing listens there
+    monkeypatch.setattr(constants, "ENDPOINT", "https://huggingface.co")
+    assert hub_reachable() is False  # the tests' network guard refuses anything but 127.0.0.1
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+    assert "HF_HUB_OFFLINE" in load_encoder(IndexSettings()).note
 
 
 def test_an_explicit_model_that_cannot_be_had_is_an_error() -> None:

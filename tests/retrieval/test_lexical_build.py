@@ -19,6 +19,7 @@ from retrieval.build import LEXICAL_SCHEME, build_index, indexed_text
 from retrieval.config import IndexSettings
 from retrieval.lexical import KIND_WEIGHTS, K1, B, LexicalIndex, term_kind
 from retrieval.search import Searcher
+from retrieval.layout import version_dir
 from retrieval.term_cache import term_cache_path
 from retrieval.terms import TermScheme
 from retrieval.text import fold_script, lexical_terms, query_terms
@@ -54,7 +55,7 @@ def _rankings(index_dir: Path, questions: list[str]) -> list[list[tuple[str, flo
 
 def _columns(index_dir: Path) -> dict[str, tuple[bytes, bytes]]:
     """Each term's column of the saved BM25 matrix: the passages that have it and their scores, as bytes."""
-    return _matrix_columns(LexicalIndex.load(index_dir / "lexical"))
+    return _matrix_columns(LexicalIndex.load(version_dir(index_dir) / "lexical"))
 
 
 def _bm25s(term_lists: list[list[str]]) -> Any:
@@ -225,7 +226,7 @@ def test_another_scheme_never_reuses_cached_terms(tmp_path: Path, english_passag
     build_index(passages, tmp_path / "index", settings, terms=TermScheme(LEXICAL_SCHEME, ours))
     report = build_index(passages, tmp_path / "index", settings, terms=TermScheme("another scheme/v2", other))
     assert len(other.texts) == len(passages)
-    assert json.loads((tmp_path / "index" / "manifest.json").read_text())["lexical_scheme"] == "another scheme/v2"
+    assert json.loads((version_dir(tmp_path / "index") / "manifest.json").read_text())["lexical_scheme"] == "another scheme/v2"
     assert report.passages == len(passages)
 
     ours.texts.clear()

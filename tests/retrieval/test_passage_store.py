@@ -16,6 +16,7 @@ from retrieval import store
 from retrieval.build import build_index
 from retrieval.config import IndexSettings
 from retrieval.errors import IndexCorruptError
+from retrieval.layout import version_dir
 from retrieval.search import Searcher
 from tests.retrieval.conftest import DATA, HASHED, HashingEncoder, make_passage
 
@@ -42,6 +43,9 @@ class MemoryPassages:
     def folded(self, rows: Any) -> dict[int, str]:
         return {row: self._folded[row] for row in rows}
 
+    def doc_ids(self, rows: Any) -> dict[int, str]:
+        return {row: self._passages[row].doc_id for row in rows}
+
     def row_of(self, passage_id: str) -> int | None:
         return self._rows.get(passage_id)
 
@@ -53,7 +57,7 @@ class MemoryPassages:
 def _in_memory(searcher: Searcher, index_dir: Path) -> Searcher:
     """The same Searcher (same lexical index, vectors and encoder) over passages held in memory."""
     twin = copy.copy(searcher)
-    twin._passages = MemoryPassages(index_dir.resolve() / store.PASSAGES)  # type: ignore[assignment]
+    twin._passages = MemoryPassages(version_dir(index_dir) / store.PASSAGES)  # type: ignore[assignment]
     return twin
 
 
@@ -87,7 +91,7 @@ def test_on_demand_reads_answer_like_passages_held_in_memory_with_dense_fusion(
 
 
 def test_every_row_reads_back_as_written(sample_index: Path) -> None:
-    path = sample_index.resolve() / store.PASSAGES
+    path = version_dir(sample_index) / store.PASSAGES
     passages, folded = store.read_passages(path)
     reader = store.PassageStore(path)
     rows = range(len(passages))
@@ -149,7 +153,7 @@ def test_a_searcher_answers_from_new_threads_after_builds_deleted_its_version(
 ) -> None:
     index_dir = tmp_path / "index"
     build_index(english_passages[:30], index_dir, lexical_settings)
-    version = index_dir.resolve()
+    version = version_dir(index_dir)
     old = Searcher.open(index_dir, lexical_settings)
     questions = [q["q"] for q in english_set["questions"]]
     before = [old.search(q) for q in questions]
@@ -180,7 +184,7 @@ def test_concurrent_searches_and_lookups_agree_with_serial_ones(sample_index: Pa
 
 def test_rows_with_a_gap_are_refused_at_open(tmp_path: Path, english_passages: list[Passage], lexical_settings: IndexSettings) -> None:
     build_index(english_passages[:10], tmp_path / "index", lexical_settings)
-    with sqlite3.connect(tmp_path / "index" / store.PASSAGES) as db:
+    with sqlite3.connect(version_dir(tmp_path / "index") / store.PASSAGES) as db:
         db.execute("UPDATE passages SET row = 10 WHERE row = 4")  # still ten passages, as the other parts say
     db.close()
     with pytest.raises(IndexCorruptError, match="not contiguous"):

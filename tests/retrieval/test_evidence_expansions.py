@@ -1,0 +1,99 @@
+"""Expansion-aware coverage (retrieval.evidence): a question unit whose expansion a passage holds counts as covered,
+at a discount, and Coverage says how much of it came only through expansions."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.evidence import EXPANSION_DISCOUNT, content_units, coverage, unit_weight
+from retrieval.expand import Expansion
+
+
+def flat_idf(term: str) -> float:
+    return 5.0
+
+
+def at(question: str, source: str, term: str, kind: str = "colloquial", replaces: bool = True) -> Expansion:
+    return Expansion(source, question.index(source), term, kind, 0.5, replaces)
+
+
+def test_without_expansions_nothing_changes() -> None:
+    units = content_units("电瓶车要戴头盔吗", flat_idf, 5.0)
+    assert all(unit.alternatives == () for unit in units)
+    found = coverage(units, "电瓶车驾驶人应当戴头盔。")
+    assert found.share == pytest.approx(1.0) and found.expanded_share == 0 and found.expansion_kinds == ()
+
+
+def test_an_expansion_covers_its_unit_at_a_discount() -> None:
+    question = "电瓶车要戴头盔吗"
+    plain = content_units(question, flat_idf, 5.0)
+    units = content_units(question, flat_idf, 5.0, [at(question, "电瓶车", "电动自行车", replaces=False)])
+    assert [u.text for u in units] == [u.text for u in plain]
+    ev = next(u for u in units if u.text == "电瓶车")
+    assert [a.text for a in ev.alternatives] == ["电动自行车"]
+    passage = "电动自行车驾驶人应当戴头盔。"
+    without = coverage(plain, passage)
+    found = coverage(units, passage)
+    share_of_ev = ev.weight / sum(u.weight for u in units)
+    assert found.share == pytest.approx(without.share + EXPANSION_DISCOUNT * share_of_ev)
+    assert found.expanded_share == pytest.approx(EXPANSION_DISCOUNT * share_of_ev)
+    assert found.expanded_sentence_share == pytest.approx(found.expanded_share)
+    assert found.expansion_kinds == ("colloquial",)
+    assert "电动自行车" in found.covered  # what the passage holds, for the bold terms
+
+
+def test_the_question_s_own_word_wins_over_its_expansion() -> None:
+    question = "电瓶车要戴头盔吗"
+    units = content_units(question, flat_idf, 5.0, [at(question, "电瓶车", "电动自行车")])
+    found = coverage(units, "电瓶车和电动自行车都要戴头盔。")
+    assert found.share == pytest.approx(1.0) and found.expanded_share == 0
+
+
+def test_a_replaced_word_weighs_no_more_than_what_replaces_it() -> None:
+    unknown = {u.text: u.weight for u in content_units("冇资助", flat_idf, 5.0)}
+    assert unknown["冇"] > 5  # alone, a character jieba hardly knows weighs much
+    replaced = {u.text: u.weight for u in content_units("冇资助", flat_idf, 5.0, [Expansion("冇", 0, "没有", "cantonese", 0.8, True)])}
+    assert replaced.get("冇", 0.0) == pytest.approx(unit_weight("没有", flat_idf, 5.0))
+    assert replaced["资助"] == unknown["资助"]
+    # Not replacing (the corpus has the word itself): the unit keeps its weight.
+    kept = {u.text: u.weight for u in content_units("冇资助", flat_idf, 5.0, [Expansion("冇", 0, "没有", "cantonese", 0.8, False)])}
+    assert kept["冇"] == unknown["冇"]
+
+
+def test_a_word_that_only_asks_drops_out() -> None:
+    units = content_units("咩资助", flat_idf, 5.0, [Expansion("咩", 0, "什么", "cantonese", 0.8, True)])
+    assert [u.text for u in units] == ["资助"]
+
+
+def test_a_source_inside_a_unit_gives_the_unit_with_it_replaced() -> None:
+    question = "身份正丢了"
+    units = content_units(question, flat_idf, 5.0, [Expansion("份正", 1, "份证", "typo", 0.6, True)])
+    alternatives = {a.text for u in units for a in u.alternatives}
+    assert alternatives & {"份证", "身份证"}
+
+
+def test_an_english_phrase_covers_each_of_its_words() -> None:
+    question = "social security card"
+    expansion = Expansion("social security", 0, "社会保障", "english", 0.8, True)
+    units = content_units(question, flat_idf, 5.0, [expansion])
+    social = {u.text: u for u in units}
+    assert [a.text for a in social["social"].alternatives] == ["社会保障"]
+    assert [a.text for a in social["security"].alternatives] == ["社会保障"]
+    assert social["card"].alternatives == ()
+    found = coverage(units, "社会保障卡的申领。")
+    assert 0 < found.share < 1 and found.expanded_share == pytest.approx(found.share)
+    assert found.expansion_kinds == ("english",)
+
+
+def test_ignored_latin_words_are_not_units() -> None:
+    units = content_units("get a card", flat_idf, 5.0, ignore=frozenset({"get"}))
+    assert [u.text for u in units] == ["card"]
+
+
+def test_two_expanders_that_agree_are_both_named() -> None:
+    question = "幾耐 老婆"
+    expansions = [Expansion("老婆", 3, "配偶", "colloquial", 0.5, True), Expansion("幾耐", 0, "期限", "cantonese", 0.8, True)]
+    units = content_units("几耐 老婆", flat_idf, 5.0, expansions)
+    found = coverage(units, "配偶的期限。")
+    assert set(found.expansion_kinds) <= {"colloquial", "cantonese"} and "colloquial" in found.expansion_kinds
+    assert question
