@@ -7,7 +7,7 @@ from enum import Enum
 from typing import Protocol
 
 from bot.excerpt import is_converted
-from bot.format import format_answer, format_plain, quoted_hits
+from bot.format import format_answer, format_plain
 from bot.language import Script, detect_script
 from bot.telegram_text import html_escape
 from bot.texts import texts_for
@@ -96,7 +96,7 @@ def reply_to(
     # Pages are cut from one ranking, asked one passage deeper than the page: that passage says whether there is
     # more. (A search from an offset would filter its own window, and could show a passage of the page before.)
     found = searcher.search(question, k=min(offset + k + 1, MAX_RESULTS)) if offset < MAX_RESULTS else Answer(question)
-    quoted = quoted_hits(found)  # a hedged answer quotes its best passage only, and has no more
+    quoted = found.hits
     page = quoted[offset : offset + k]
     if found.answered and page:
         answer = replace(found, hits=page)

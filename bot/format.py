@@ -113,8 +113,8 @@ def format_answer(
 ) -> str:
     """One Telegram HTML message: the question, then each hit quoted with its terms in bold and its source.
 
-    A declined answer gives the polite decline text; a hedged one quotes only its best passage, under a line
-    that says it may help. The result is at most `limit` UTF-16 units after entity parsing: long passages are
+    A declined answer gives the polite decline text; a hedged one quotes its passages under a line that says
+    they may help. The result is at most `limit` UTF-16 units after entity parsing: long passages are
     trimmed further, and hits that still do not fit are left out.
     """
     texts = texts_for(script)
@@ -123,7 +123,7 @@ def format_answer(
     question = f"<i>{html_escape(texts.question_label)}：</i>{html_escape(shorten(answer.question, _QUESTION_CHARS))}"
     if answer.hedged:
         question += f"\n\n{html_escape(texts.hedge)}"
-    prepared = _prepare(quoted_hits(answer), script, original)
+    prepared = _prepare(answer.hits, script, original)
     budget = max(max_passage_chars, _MIN_PASSAGE_CHARS)
     while True:
         quotes = [_quote(src, passage, first_number + i, budget) for i, (src, passage) in enumerate(prepared)]
@@ -167,17 +167,12 @@ def format_plain(
     if not answer.answered:
         return texts.decline_text(answer.decline)
     budget = max(max_passage_chars, _MIN_PASSAGE_CHARS)
-    prepared = _prepare(quoted_hits(answer), script, original)
+    prepared = _prepare(answer.hits, script, original)
     quotes = [_quote(src, passage, first_number + i, budget) for i, (src, passage) in enumerate(prepared)]
     note = _note(script, quotes, texts.chat_converted_note if converted_note is None else converted_note)
     question = f"{texts.question_label}：{shorten(answer.question, _QUESTION_CHARS)}"
     hedge = [texts.hedge] if answer.hedged else []
     return "\n\n".join([question, *hedge, *(_quote_plain(q, script, bold) for q in quotes), *([note] if note else [])])
-
-
-def quoted_hits(answer: Answer) -> tuple[Hit, ...]:
-    """The hits a reply quotes: all of a confident answer's, only the best of a hedged one (DESIGN.md 8)."""
-    return answer.hits[:1] if answer.hedged else answer.hits
 
 
 def format_hit(hit: Hit, script: Script, *, original: bool = False, max_passage_chars: int = DEFAULT_PASSAGE_CHARS) -> str:

@@ -245,7 +245,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         reply_to, text, svc.searcher, script=script, max_chars=svc.settings.max_question_chars, k=INLINE_RESULTS
     )
     found = reply.answer if reply.answered else None
-    hits = found.hits if found is not None else ()  # a hedged answer's best passage only (reply_to keeps it so)
+    hits = found.hits if found is not None else ()
     results = [
         InlineQueryResultArticle(
             id=str(i),

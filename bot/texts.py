@@ -63,7 +63,7 @@ class Texts:
     button_unhelpful: str
     chat_commands: str  # the terminal chat's own commands
     chat_no_result: str  # {number}
-    hedge: str  # the line above a quote that only may help (the hedged tier of an answer)
+    hedge: str  # the line above quotes that only may help (the hedged tier of an answer)
 
     def __post_init__(self) -> None:
         missing = [reason.value for reason in DeclineReason if reason not in self.declined]
@@ -237,7 +237,7 @@ ENGLISH = Texts(
     button_unhelpful="👎 Not helpful",
     chat_commands="Commands: /more more results, /full N the full paragraph of result N, /original the original text, /help help, /quit quit.",
     chat_no_result="There is no result {number}.",
-    hedge="This may help, though it may not answer your question exactly:",
+    hedge="The following may help, though it may not answer your question exactly:",
 )
 
 TEXTS: Mapping[Script, Texts] = MappingProxyType(

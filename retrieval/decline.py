@@ -6,7 +6,7 @@ word). Decided from the evidence of the best passage (``DeclineModel``): two log
 retrieval.signals fitted on real questions (retrieval/data/decline.json, written by ``python -m
 benchmarks.calibrate_real``): the probability that the corpus answers the question at all (below ``low``: declined),
 and the probability that the first passage is the answer (at or above ``high``: quoted confidently; below it, the
-best passage is quoted under a one-line hedge, "this may help"). The fit, the curves and the points are in
+passages are quoted under a one-line hedge, "this may help"). The fit, the curves and the points are in
 retrieval/README.md ("Declining").
 
 ``confidence`` (two features, fitted on SQuAD-style questions by ``python -m benchmarks.calibrate``) is no longer
@@ -234,7 +234,7 @@ class DeclineModel:
     whether or not the ranking put the right passage first, against questions it does not answer). Below ``low``
     the question is declined. ``right``: the probability that the first passage is the answer, for a question the
     corpus answers (fitted on answerable questions only). At or above ``high`` the answer is confident; below it,
-    the best passage is quoted under a hedge. Two questions, two models: an answerable question whose right passage
+    the passages are quoted under a hedge. Two questions, two models: an answerable question whose right passage
     is second is not a question to decline, and a question about another city is not one to hedge.
     """
 
@@ -257,7 +257,7 @@ class DeclineModel:
         return {"about": self.about, "low": self.low, "high": self.high, "answers": self.answers.to_dict(), "right": self.right.to_dict()}
 
     def outcome(self, answers: float, right: float) -> Confidence | None:
-        """HIGH (quote), LOW (quote the best passage under a hedge) or None (decline), from the two probabilities."""
+        """HIGH (quote), LOW (quote under a hedge) or None (decline), from the two probabilities."""
         if answers < self.low:
             return None
         return Confidence.HIGH if right >= self.high else Confidence.LOW

@@ -23,7 +23,7 @@ class DeclineReason(str, Enum):
 
 
 class Confidence(str, Enum):
-    """How sure an answer is: quote it plainly, or quote the best passage under a one-line hedge."""
+    """How sure an answer is: quote it plainly, or quote it under a one-line hedge."""
 
     HIGH = "high"  # the passages answer: quote them
     LOW = "low"  # they may help: quote the best one under a hedge ("this may help") in the user's script

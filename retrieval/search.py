@@ -304,9 +304,11 @@ class Searcher:
 
         Three outcomes (DESIGN.md 8), from the decline's two probabilities for the best passage: below ``low`` that the
         corpus answers at all, the question is declined; at or above ``high`` that the best passage is the answer, it
-        is quoted with the further passages that answer on their own evidence (at least ``low``); in between, the best
-        passage alone is quoted, hedged (Answer.confidence LOW). A hit's score is the probability that it answers
-        (that the corpus answers, times that this passage is the answer).
+        is quoted; in between, it is quoted under a hedge (Answer.confidence LOW). Either way the further passages that
+        answer on their own evidence (at least ``low``) are quoted after it: when the best passage is in doubt, the
+        next ones are the likeliest to hold the answer (real_dev: 19 of 150 right passages stood 2nd or 3rd behind a
+        hedged best). A hit's score is the probability that it answers (that the corpus answers, times that this
+        passage is the answer).
         """
         screened = screen(question, self._settings.max_question_chars, self._lexical.knows)
         if screened.decline is not None:
@@ -324,10 +326,7 @@ class Searcher:
                 f"{', not the place it names' if top.place_missing else ''}); probability that the documents answer "
                 f"{answers:.2f} < {self._decline.low:.2f}",
             )
-        if outcome is Confidence.LOW:
-            chosen = [0] if offset == 0 else []  # a hedged answer quotes its best passage only
-        else:
-            chosen = [i for i in range(offset, len(assessed.probabilities)) if i == 0 or assessed.probabilities[i] >= self._decline.low]
+        chosen = [i for i in range(offset, len(assessed.probabilities)) if i == 0 or assessed.probabilities[i] >= self._decline.low]
         if not chosen:
             return Answer(question, decline=DeclineReason.NOT_COVERED, detail=f"no further passages answer (offset {offset})")
         quoted = [(assessed.ranked[i], assessed.probabilities[i] * assessed.right[i]) for i in chosen]

@@ -46,12 +46,22 @@ def test_a_covered_question_is_quoted_confidently(searcher: Searcher) -> None:
     assert answer.hits[0].score >= TEST_MODEL.high**2  # a hit's score: that the corpus answers, times that it is the answer
 
 
-def test_another_citys_question_is_only_hedged_and_quotes_one_passage(searcher: Searcher) -> None:
+def test_another_citys_question_is_only_hedged_and_quotes_what_answers_on_its_own_evidence(searcher: Searcher) -> None:
     answer = searcher.search("深圳失业保险金每月发多少", k=3)
     assert answer.answered and answer.hedged and answer.confidence is Confidence.LOW
-    assert [hit.passage.id for hit in answer.hits] == ["ui-1"]
+    assert [hit.passage.id for hit in answer.hits] == ["ui-1"]  # ui-2 (how it is paid, not how much) is below low
     assert TEST_MODEL.low**2 <= answer.hits[0].score < TEST_MODEL.high**2
-    assert not searcher.search("深圳失业保险金每月发多少", k=3, offset=1).answered  # a hedged answer has no "more"
+    assert not searcher.search("深圳失业保险金每月发多少", k=3, offset=1).answered  # nothing further answers
+
+
+def test_a_hedged_answer_quotes_the_further_passages_a_confident_one_would(searcher: Searcher) -> None:
+    question = "深圳失业保险金怎么发放"  # both passages of the Guangzhou FAQ answer it as far as words go; neither is sure
+    answer = searcher.search(question, k=3)
+    assessed = searcher.assess(question, n=3)
+    assert answer.hedged and max(assessed.right) < TEST_MODEL.high
+    assert {hit.passage.id for hit in answer.hits} == {"ui-1", "ui-2"}
+    assert [p >= TEST_MODEL.low for p in assessed.probabilities] == [True, True, False]  # the third is not quoted
+    assert [hit.passage.id for hit in searcher.search(question, k=3, offset=1).hits] == [answer.hits[1].passage.id]
 
 
 def test_a_question_the_passages_barely_cover_is_declined(searcher: Searcher) -> None:
