@@ -2,7 +2,8 @@
 
 Markdown converted from web pages keeps raw HTML: figures with their images, embedded videos, comments that
 mark where a converter cut, and sometimes real content (a <table>, a <p>). Images, media, scripts, forms and
-comments are left out; paragraphs and headings are kept as lines, tables as rows.
+comments are left out; paragraphs and headings are kept as lines, tables as rows. A figure's caption is kept (a
+news photo's caption often states a fact the article does not repeat, as the HTML reader keeps it); its image is not.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from corpus.readers.inline import visible
 from corpus.readers.rows import Cell, table_text
 
 _DROPPED = {
-    "figure": "figure",
     "img": "image",
     "picture": "image",
     "svg": "image",
@@ -32,7 +32,7 @@ _DROPPED = {
     "textarea": "form",
 }
 _BLOCKS = {"p", "div", "section", "article", "main", "header", "footer", "aside", "li", "ul", "ol", "dl", "dd", "dt",
-           "blockquote", "pre", "address", "center", "caption", "figcaption"}
+           "blockquote", "pre", "address", "center", "caption", "figure", "figcaption"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BREAK = "\x00"
 

@@ -66,6 +66,7 @@ def test_news_article_with_front_matter_html_shortcode_and_table() -> None:
     assert extracted.text.split("\n\n") == [
         "立法會通過垃圾徵費\u3000設18個月準備期",
         "立法會今日恢復《廢物處置條例草案》二讀，終以37票贊成、一票反對獲三讀通過。",
+        "指定垃圾袋。資料圖片",  # the figure's caption; its image is left out
         "實施後市民須購指定垃圾袋",
         "住宅樓宇的住客須購買指定垃圾袋，價錢如下：",
         "容量: 10公升; 價錢: 0.8元",
@@ -77,7 +78,7 @@ def test_news_article_with_front_matter_html_shortcode_and_table() -> None:
     assert meta["rows"] == "容量: 10公升; 價錢: 0.8元\n容量: 15公升; 價錢: 1.1元"
     assert meta["headings"] == "立法會通過垃圾徵費\u3000設18個月準備期\n實施後市民須購指定垃圾袋"
     assert extracted.extractor == "markdown-it-py"
-    assert extracted.dropped == {"shortcode": 1, "figure": 1, "inline html": 2, "html comment": 1, "sign-off after the last rule": 2}
+    assert extracted.dropped == {"shortcode": 1, "image": 1, "inline html": 2, "html comment": 1, "sign-off after the last rule": 2}
 
 
 def test_news_article_through_the_pipeline(tmp_path: Path) -> None:
