@@ -1,9 +1,11 @@
 """Fit the decline (retrieval/data/decline.json) on real questions and SQuAD-style ones, cross-validated by document.
 
-Observations: the signals (retrieval.signals) of the first passage for
+Two models are fitted on the same observations: ``answers``, whether the corpus answers the question at all
+(answerable 1, out-of-corpus and SQuAD-unanswerable 0), and ``right``, whether the first passage is the answer
+(answerable questions only; 1 when that passage holds a gold string). Observations: the signals (retrieval.signals)
+of the first passage for
 
-- the real_dev answerable questions (label 1 when that passage holds a gold string, else 0) and its
-  out-of-corpus questions (label 0), against an index of real_dev/docs;
+- the real_dev answerable questions and its out-of-corpus questions, against an index of real_dev/docs;
 - DRCD (simplified questions) and CMRC questions against the pool of both files (label: the first passage is a
   piece of the gold paragraph) and against the other file alone (label 0), as benchmarks.calibrate does, so that
   SQuAD-style questions, which copy their paragraph's words, keep being answered.
