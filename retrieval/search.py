@@ -37,6 +37,7 @@ from retrieval.lexical import LexicalIndex
 from retrieval.model import Answer, Confidence, DeclineReason, Hit, IndexInfo
 from retrieval.selftest import dense_use
 from retrieval.signals import Candidate, Signals, places, signals
+from retrieval.text import fold_script
 from retrieval.vectors import load_vectors, search_vectors
 
 log = logging.getLogger(__name__)
@@ -267,8 +268,9 @@ class Searcher:
         if not ranked:
             return Assessed((), (), (), ())
         rows = [item.row for item in ranked]
-        folded, docs = self._passages.folded(rows), self._passages.doc_ids(rows)
-        candidates = [Candidate(docs[item.row], folded[item.row], item.score, item.coverage) for item in ranked]
+        folded, docs, sources = self._passages.folded(rows), self._passages.doc_ids(rows), self._passages.sources(rows)
+        candidates = [Candidate(docs[item.row], folded[item.row], item.score, item.coverage, fold_script(sources[item.row]))
+                      for item in ranked]
         units = self._units(query)
         weighed = [signals(units, candidates, at, known=self._knows_unit, specificity=self._unit_idf, gazetteer=places(),
                            documents=self._manifest.documents)

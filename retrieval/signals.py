@@ -14,7 +14,8 @@ words are places). retrieval.decline turns them into a probability with a model 
 - ``unknown_share``: the share of the question's weight in terms no passage of the index has, nor any word an
   expansion gave for them;
 - ``place_missing``: a place the question names (深圳, 天河区) that neither the passage with its title nor another
-  candidate of its document names: another city's version of the same service is the commonest wrong answer;
+  candidate of its document names, nor its document's publisher (a page of 广州市人力资源和社会保障局网站 that says
+  only 本市 is about Guangzhou): another city's version of the same service is the commonest wrong answer;
 - ``place_matched``: the question names places and the passage (or its document's candidates) names them all;
 - ``number_missing``: a number the question names that the passage lacks;
 - ``margin``: how far the passage's ranking score stands above the best other candidate's (relative);
@@ -56,6 +57,7 @@ class Candidate:
     folded: str  # the indexed text (title, heading, body), folded
     score: float  # its ranking score: only the order and the ratios mean something
     coverage: Coverage
+    publisher: str = ""  # its document's source (a city's site, a department), folded: a place it names is the page's
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,7 @@ def signals(
     cover = this.coverage
     same_doc = [c for c in candidates if c.doc_id == this.doc_id]
     named = place_names(units, gazetteer)
-    missing_place = any(not any(names_place(c.folded, place) for c in same_doc) for place in named)
+    missing_place = any(not any(names_place(c.folded, place) or names_place(c.publisher, place) for c in same_doc) for place in named)
     numbers = [u.text for u in units if u.text[:1].isdigit()]
     best_other = max((c.score for c in others), default=0.0)
     doc_share = covered_share(units, (text for c in same_doc for text in c.coverage.covered))

@@ -193,6 +193,10 @@ class PassageStore:
         """The folded (indexed) text of these rows, by row."""
         return dict(self._at("row, folded", rows))
 
+    def sources(self, rows: Iterable[int]) -> dict[int, str]:
+        """The source (publisher) of these rows' documents, by row; "" where the document names none."""
+        return {row: json.loads(cite).get("source") or "" for row, cite in self._at("row, cite", rows)}
+
     def doc_ids(self, rows: Iterable[int]) -> dict[int, str]:
         """The document id of these rows, by row."""
         return dict(self._at("row, doc_id", rows))

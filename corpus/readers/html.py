@@ -20,7 +20,7 @@ from corpus.readers.common import Extracted, one_line
 from corpus.readers.html_blocks import Block, is_header_row, is_prose, link_share, normalize, page_blocks, prepare, row_text, words
 from corpus.readers.html_density import NAME as FALLBACK
 from corpus.readers.html_density import article_blocks
-from corpus.readers.html_meta import headline, iso, meta_date, site_names, text_key, visible_date
+from corpus.readers.html_meta import headline, iso, meta_date, site_name, site_names, text_key, visible_date
 
 MAIN = "trafilatura"
 KEEP_SHARE = 0.5  # trafilatura must keep at least this share of the prose the fallback finds
@@ -185,7 +185,8 @@ def read_html(data: bytes) -> Extracted:
     when = visible_date(page, title) or meta_date(tree)
     if when:
         meta["date"] = iso(when)
-    for key, value in (("source", getattr(doc, "sitename", None)), ("url", getattr(doc, "url", None)), ("byline", getattr(doc, "author", None))):
+    source = getattr(doc, "sitename", None) or site_name(tree)
+    for key, value in (("source", source), ("url", getattr(doc, "url", None)), ("byline", getattr(doc, "author", None))):
         if value:
             meta[key] = str(value)
     return Extracted("\n".join(b.text for b in chosen), meta, extractor=extractor, dropped=dict(dropped))

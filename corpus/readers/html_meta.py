@@ -70,6 +70,12 @@ def site_names(tree: Any, extra: Iterable[str | None] = ()) -> set[str]:
     return {text_key(n) for n in [*(metas.get(m) for m in _SITE_METAS), *extra] if n}
 
 
+def site_name(tree: Any) -> str | None:
+    """The site's name as its metas give it (og:site_name, then SiteName, ...), for a page whose extractor found none."""
+    metas = _metas(tree)
+    return next((metas[m] for m in _SITE_METAS if metas.get(m)), None)
+
+
 def _usable(text: str, sites: set[str]) -> bool:
     return 2 <= len(text) <= _MAX_HEADLINE and text_key(text) not in sites and furniture_kind(text) is None
 

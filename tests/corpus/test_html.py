@@ -79,6 +79,7 @@ def test_headline_not_the_column_or_site_and_the_visible_date_beats_the_meta(tmp
     (document,) = _read(tmp_path, "faq.html", FAQ_PAGE).documents
     assert document.title == "失业保险常见问题解答"  # not <title>'s "通知公告" (the column) nor the site's name
     assert document.date == "2025-12-05"  # the page shows 发布时间 2025-12-05; PubDate (page generation) says 12-08
+    assert document.source == "某市人民政府门户网站"  # the SiteName meta, where trafilatura finds no site name
 
 
 def test_site_furniture_is_dropped_and_reported(tmp_path: Path) -> None:

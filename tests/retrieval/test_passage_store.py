@@ -46,6 +46,9 @@ class MemoryPassages:
     def doc_ids(self, rows: Any) -> dict[int, str]:
         return {row: self._passages[row].doc_id for row in rows}
 
+    def sources(self, rows: Any) -> dict[int, str]:
+        return {row: self._passages[row].cite.source or "" for row in rows}
+
     def row_of(self, passage_id: str) -> int | None:
         return self._rows.get(passage_id)
 

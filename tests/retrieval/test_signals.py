@@ -92,6 +92,17 @@ def test_another_citys_passage_misses_the_place() -> None:
     assert found.place_missing == 0.0 and found.place_matched == 1.0
 
 
+def test_a_place_the_documents_publisher_names_counts_as_named() -> None:
+    units = [unit("广州", 2.0), unit("养老保险", 5.0)]
+    page = Candidate("gz-rsj", "灵活就业人员参加养老保险简介\n本市户籍灵活就业人员可以个人身份参保", 2.0,
+                     Coverage(0.7, 0.7, ("养老保险",)), publisher="广州市人力资源和社会保障局网站")
+    found = signals(units, [page], known=everything_known, specificity=by_weight, gazetteer=GAZETTEER)
+    assert found.place_missing == 0.0 and found.place_matched == 1.0
+    elsewhere = Candidate("sz-rsj", page.folded, 2.0, page.coverage, publisher="深圳市人力资源和社会保障局")
+    found = signals(units, [elsewhere], known=everything_known, specificity=by_weight, gazetteer=GAZETTEER)
+    assert found.place_missing == 1.0
+
+
 def test_a_place_named_elsewhere_in_the_document_counts_as_named() -> None:
     units = [unit("天河", 2.0), unit("人才公寓", 5.0)]
     ranked = [candidate("tianhe", "人才公寓申请条件", 3.0, ("人才公寓",)), candidate("other", "天河公园", 2.0, ("天河",)),
