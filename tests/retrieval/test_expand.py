@@ -125,6 +125,14 @@ def test_paying_a_named_insurance_is_its_contribution() -> None:
     terms = {e.term for e in colloquial("交养老保险去哪里办", "交养老保险去哪里办", vocab)}
     assert {"缴纳养老保险费", "参保缴费"} <= terms
 
+
+def test_a_month_a_year_as_a_rate_are_the_documents_per_month_per_year() -> None:
+    """一个月能领多少 asks a rate; a benefit notice writes it 每月 (每月2250元) or 按月, a fee 每年 or 年度."""
+    vocab = Vocab(["失业保险金目前发放标准为每月2250元。", "城乡居民医保个人缴费标准为每人每年413元。"])
+    assert "每月" in {e.term for e in colloquial("失业金一个月能领多少", "失业金一个月能领多少", vocab)}
+    assert "每年" in {e.term for e in colloquial("医保一年交多少", "医保一年交多少", vocab)}
+
+
 BAD = {
     "long Chinese": "我想问一下关于老婆落户和娃上学的问题" * 110,
     "300 English words": " ".join(["how do i apply for a social security card for my children"] * 25),
