@@ -314,13 +314,32 @@ def is_fragment(text: str) -> bool:
     return len(compact(text)) < FRAGMENT_CHARS and not ends_sentence(text)
 
 
+# An issuer's name as a notice signs off: ends with the word for a body (局, 办公室, 人民政府, 调查队 ...), no punctuation.
+_ISSUER = re.compile(r"^[^\s，。；：！？、,;:!?]{2,30}(?:局|办公室|辦公室|办|辦|委员会|委員會|委|政府|中心|厅|廳|部|院|队|隊|会|會|处|處|所|署|站|室|公司)"
+                     r"(?:[（(]盖章[)）]|[（(]蓋章[)）])?$")
+MAX_SIGNATURE_PARTS = 4
+
+
+def is_signature(paragraph: Paragraph) -> bool:
+    """A notice's sign-off: its issuers' names and its date, and nothing else (江西省人民政府外事办公室 / 2022年2月21日).
+
+    It says who issued the text and when, which the document's citation already says; quoted alone it answers
+    nothing, so it stays with the paragraph before it.
+    """
+    texts = [p.text.strip() for p in paragraph.parts]
+    dates = sum(1 for t in texts if is_date_only(t))
+    issuers = sum(1 for t in texts if t.split() and all(_ISSUER.match(word) for word in t.split()))
+    return 0 < dates and dates + issuers == len(texts) <= MAX_SIGNATURE_PARTS
+
+
 def _too_short(paragraph: Paragraph) -> bool:
-    """Too short to quote alone: under 8 characters, or one short line that ends no sentence (a label, a name).
+    """Too short to quote alone: under 8 characters, one short line that ends no sentence (a label, a name), or a
+    notice's signature (its issuer and date).
 
     A lead-in with its one short item (八、收费标准 / 不收费) says what it is about, and may stand.
     """
     size = len(compact(paragraph.text))
-    if size < FRAGMENT_CHARS:
+    if size < FRAGMENT_CHARS or is_signature(paragraph):
         return True
     return len(paragraph.parts) == 1 and size < SHORT_CHARS and not ends_sentence(paragraph.text)
 

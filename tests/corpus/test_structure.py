@@ -206,6 +206,17 @@ def test_a_label_joins_what_it_introduces_and_a_signature_what_it_ends() -> None
     assert texts(cleaned) == [f"线上办理：\n{BODY}", f"{BODY}特此通知。\n广州市住房保障办公室\n2025年3月19日"]
 
 
+def test_a_signature_with_long_issuer_names_stays_with_the_paragraph_it_ends() -> None:
+    ending = BODY + "特此公告。"
+    cleaned = clean("公告", BODY, ending, "广州市天河区住房建设和园林局", "2025年8月11日")
+    assert texts(cleaned) == [BODY, f"{ending}\n广州市天河区住房建设和园林局\n2025年8月11日"]
+    two = clean("公报", BODY, ending, "宜春市统计局 国家统计局宜春调查队", "2023年3月28日")
+    assert texts(two)[-1].endswith(f"{ending}\n宜春市统计局 国家统计局宜春调查队\n2023年3月28日")
+    # a sentence naming a bureau, or a bureau without a date, is not a signature
+    named = clean("公告", BODY, "本通知由广州市天河区住房建设和园林局负责解释并组织实施。")
+    assert texts(named)[-1] == "本通知由广州市天河区住房建设和园林局负责解释并组织实施。"
+
+
 def test_no_passage_is_a_bare_fragment() -> None:
     cleaned = clean("标题", "相关附件", BODY, "注：", "（1）无", "查询电话：", "020-12345", BODY + "完。", "附件")
     assert not [t for t in texts(cleaned) if is_fragment(t)]
