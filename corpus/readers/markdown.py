@@ -19,7 +19,7 @@ from corpus.readers.inline import join_pieces, visible
 from corpus.readers.markdown_html import html_block_lines
 from corpus.readers.markdown_source import reader_tool_header, without_shortcodes
 from corpus.readers.rows import Cell, table_text
-from corpus.readers.text import front_matter
+from corpus.readers.text import decoding_notes, front_matter
 from corpus.readers.toc import table_of_contents
 
 EXTRACTOR = "markdown-it-py"
@@ -365,9 +365,4 @@ def read_markdown(data: bytes) -> Extracted:
     meta["headings"] = "\n".join(headings)
     meta["rows"] = "\n".join(u.text for u in units if u.kind == "row")
     meta["encoding"] = decoded.encoding
-    notes = []
-    if decoded.unusual:
-        notes.append(f"decoded as {decoded.encoding}, an unusual encoding: check the text")
-    if decoded.undecodable:
-        notes.append(f"UTF-8 with {decoded.undecodable} undecodable byte sequence(s), kept as U+FFFD (see unrepaired spots)")
-    return Extracted("\n\n".join(u.text for u in units), meta, tuple(notes), EXTRACTOR, dropped)
+    return Extracted("\n\n".join(u.text for u in units), meta, decoding_notes(decoded), EXTRACTOR, dropped)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from corpus.decode import decode_text
+from corpus.decode import Decoded, decode_text
 from corpus.readers.common import METADATA_KEYS, Extracted
 from corpus.readers.inline import join_pieces
 from corpus.readers.toc import table_of_contents
@@ -76,16 +76,21 @@ def without_table_of_contents(text: str) -> tuple[str, int]:
     return "\n".join(lines), dropped
 
 
+def decoding_notes(decoded: Decoded) -> tuple[str, ...]:
+    """What a reader says about how a text file was decoded: an unusual encoding, undecodable bytes."""
+    notes = []
+    if decoded.unusual:
+        notes.append(f"decoded as {decoded.encoding}, an unusual encoding: check the text")
+    if decoded.undecodable:
+        notes.append(f"UTF-8 with {decoded.undecodable} undecodable byte sequence(s), kept as U+FFFD (see unrepaired spots)")
+    return tuple(notes)
+
+
 def read_text(data: bytes) -> Extracted:
     """A .txt file in any encoding charset-normalizer can find."""
     decoded = decode_text(data)
     text, meta = front_matter(decoded.text)
     text, toc_lines = without_table_of_contents(text)
     meta["encoding"] = decoded.encoding
-    notes = []
-    if decoded.unusual:
-        notes.append(f"decoded as {decoded.encoding}, an unusual encoding: check the text")
-    if decoded.undecodable:
-        notes.append(f"UTF-8 with {decoded.undecodable} undecodable byte sequence(s), kept as U+FFFD (see unrepaired spots)")
     dropped = {"table of contents": toc_lines} if toc_lines else {}
-    return Extracted(text, meta, tuple(notes), EXTRACTOR, dropped)
+    return Extracted(text, meta, decoding_notes(decoded), EXTRACTOR, dropped)
