@@ -17,29 +17,26 @@ def _name(settings: Settings, name: str | None) -> str:
     return name or settings.index.model
 
 
-def run_pull(settings: Settings, name: str | None) -> int:
-    """Download the model (default: QUOTEBOT_MODEL, else the default encoder) into the model cache, then check it."""
+def _run(command: str, settings: Settings, name: str | None) -> int:
+    """Pull or check the model and print what its check found; one line naming the problem when it fails."""
     from retrieval.errors import ModelLoadError
-    from retrieval.fetch import pull_model
+    from retrieval.fetch import check_model, pull_model
 
+    act = pull_model if command == "pull" else check_model
     try:
-        check = pull_model(_name(settings, name), settings.index)
+        check = act(_name(settings, name), settings.index)
     except ModelLoadError as err:
-        print(f"quotebot model pull: {err}", file=sys.stderr)
+        print(f"quotebot model {command}: {err}", file=sys.stderr)
         return EXIT_ERROR
     print(check.describe())
     return EXIT_OK
+
+
+def run_pull(settings: Settings, name: str | None) -> int:
+    """Download the model (default: QUOTEBOT_MODEL, else the default encoder) into the model cache, then check it."""
+    return _run("pull", settings, name)
 
 
 def run_check(settings: Settings, name: str | None) -> int:
     """Load the model with no network, encode probe sentences, and report its dimension and unknown-token rate."""
-    from retrieval.errors import ModelLoadError
-    from retrieval.fetch import check_model
-
-    try:
-        check = check_model(_name(settings, name), settings.index)
-    except ModelLoadError as err:
-        print(f"quotebot model check: {err}", file=sys.stderr)
-        return EXIT_ERROR
-    print(check.describe())
-    return EXIT_OK
+    return _run("check", settings, name)
