@@ -268,8 +268,8 @@ class Searcher:
         if not ranked:
             return Assessed((), (), (), ())
         rows = [item.row for item in ranked]
-        folded, docs, sources = self._passages.folded(rows), self._passages.doc_ids(rows), self._passages.sources(rows)
-        candidates = [Candidate(docs[item.row], folded[item.row], item.score, item.coverage, fold_script(sources[item.row]))
+        read = self._passages.candidates(rows)
+        candidates = [Candidate(read[item.row][0], read[item.row][1], item.score, item.coverage, fold_script(read[item.row][2]))
                       for item in ranked]
         units = self._units(query)
         weighed = [signals(units, candidates, at, known=self._knows_unit, specificity=self._unit_idf, gazetteer=places(),

@@ -193,13 +193,11 @@ class PassageStore:
         """The folded (indexed) text of these rows, by row."""
         return dict(self._at("row, folded", rows))
 
-    def sources(self, rows: Iterable[int]) -> dict[int, str]:
-        """The source (publisher) of these rows' documents, by row; "" where the document names none."""
-        return {row: json.loads(cite).get("source") or "" for row, cite in self._at("row, cite", rows)}
-
-    def doc_ids(self, rows: Iterable[int]) -> dict[int, str]:
-        """The document id of these rows, by row."""
-        return dict(self._at("row, doc_id", rows))
+    def candidates(self, rows: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+        """What the decline's signals read of these rows, in one query: document id, folded text and the document's
+        source (publisher; "" where it names none), by row."""
+        found = self._at("row, doc_id, folded, cite", rows)
+        return {row: (doc_id, folded, json.loads(cite).get("source") or "") for row, doc_id, folded, cite in found}
 
     def row_of(self, passage_id: str) -> int | None:
         """The row of the passage with this id, or None."""

@@ -43,11 +43,8 @@ class MemoryPassages:
     def folded(self, rows: Any) -> dict[int, str]:
         return {row: self._folded[row] for row in rows}
 
-    def doc_ids(self, rows: Any) -> dict[int, str]:
-        return {row: self._passages[row].doc_id for row in rows}
-
-    def sources(self, rows: Any) -> dict[int, str]:
-        return {row: self._passages[row].cite.source or "" for row in rows}
+    def candidates(self, rows: Any) -> dict[int, tuple[str, str, str]]:
+        return {row: (self._passages[row].doc_id, self._folded[row], self._passages[row].cite.source or "") for row in rows}
 
     def row_of(self, passage_id: str) -> int | None:
         return self._rows.get(passage_id)
