@@ -37,7 +37,7 @@ BACKGROUND_FLOOR = 6.0  # surprisal (natural log) of the most common words (了 
 NUMBER_BASE = 4  # numbers are not in jieba's counts
 LATIN_WEIGHT = 6.0  # nor are Latin words: all weigh alike, and the corpus IDF (specificity) tells them apart
 # Parts of words that make them ask rather than say (哪些方面, 怎么回事, 什么样).
-QUESTION_MARKERS = ("哪", "什么", "甚么", "怎", "谁", "几", "吗", "呢", "多少", "为何", "如何", "何时", "何处", "是否")
+QUESTION_MARKERS = ("哪", "什么", "甚么", "怎", "谁", "几", "吗", "呢", "多少", "为何", "如何", "何时", "何处", "是否", "啥", "咋")
 FUNCTION_CHARS = frozenset("是的了在有和与及或也都就把被给跟让对向从到为以于这那个吗呢吧啊")
 EXPANSION_DISCOUNT = 0.8  # a unit covered only through an expansion counts this share of its weight
 MAX_ALTERNATIVES = 6  # alternatives kept for one unit
@@ -116,16 +116,21 @@ def _question_words(folded_question: str) -> list[str]:
 
 
 def content_units(folded_question: str, idf: Callable[[str], float], max_idf: float,
-                  expansions: Sequence[Expansion] = (), ignore: frozenset[str] = frozenset()) -> tuple[Unit, ...]:
+                  expansions: Sequence[Expansion] = (), ignore: frozenset[str] = frozenset(),
+                  known_word: Callable[[str], bool] | None = None) -> tuple[Unit, ...]:
     """The content units of a folded question, each weighed by general surprisal times corpus specificity.
 
     Specificity is the unit's IDF in the index over the highest IDF (a word every passage has says nothing
     about which passage answers, and a word no passage has counts fully). ``expansions`` (retrieval.expand) give
     the units they stand for alternatives (see the module docstring); ``ignore``: Latin words that say nothing
-    (English stop words, when the question is English).
+    (English stop words, when the question is English). ``known_word``: whether some passage has a word (as jieba
+    cut it); given, the question's words that none has are cut again into words that passages have (``recut``).
     """
+    words = _question_words(folded_question)
+    if known_word is not None:
+        words = recut(words, known_word, lambda term: idf(term) < max_idf, [expansion.source for expansion in expansions])
     found: dict[str, bool] = {}
-    for word in _question_words(folded_question):
+    for word in words:
         found.setdefault(word, False)
     for token in iter_tokens(folded_question):
         if token.kind in ("word", "num", "date") and token.text not in QUESTION_WORDS and token.text not in ignore:
@@ -141,6 +146,48 @@ def content_units(folded_question: str, idf: Callable[[str], float], max_idf: fl
         if weight > 0:
             units.append(Unit(text, weight, latin, alternatives))
     return tuple(units)
+
+
+def recut(words: Sequence[str], known_word: Callable[[str], bool], known_term: Callable[[str], bool],
+          keep: Sequence[str] = ()) -> list[str]:
+    """The question's words, with each run of adjacent Chinese words that no passage can contain cut again into
+    words that passages have (the longest pieces: most characters in long words), characters where none fits.
+
+    jieba's guesser glues characters it does not know into words no document contains (打完新冠针 → 完新冠针): as a
+    unit it can never be covered, and it is the heaviest of the question, as a word no passage has counts fully.
+    Cut again, 新冠 is a unit a passage can hold. A word is cut again only where neither jieba's dictionary nor any
+    passage has it as a word (``known_word``) and one of its bigrams is in no passage (``known_term``): a name the
+    passages spell out (利嘉 of 利嘉国际) stays whole. A word inside a source of ``keep`` (the expansions': 幾耐,
+    邊間) stays whole too, as its expansion stands for it.
+    """
+    out: list[str] = []
+    run = ""
+    for word in [*words, ""]:
+        unknown = (len(word) > 1 and is_cjk(word) and word_frequency(word)[0] == 0 and not known_word(word)
+                   and not all(known_term(word[i : i + 2]) for i in range(len(word) - 1))
+                   and not any(word in source for source in keep if source))
+        if unknown:
+            run += word
+            continue
+        if run:
+            out.extend(_longest_known(run, known_word))
+            run = ""
+        if word:
+            out.append(word)
+    return out
+
+
+def _longest_known(text: str, known_word: Callable[[str], bool], longest: int = 6) -> list[str]:
+    """A cut of text into known words and single characters with the largest sum of squared lengths."""
+    best: list[tuple[int, list[str]]] = [(0, [])]
+    for end in range(1, len(text) + 1):
+        options = [(best[end - 1][0] + 1, [*best[end - 1][1], text[end - 1]])]
+        for start in range(max(0, end - longest), end - 1):
+            piece = text[start:end]
+            if known_word(piece):
+                options.append((best[start][0] + len(piece) ** 2, [*best[start][1], piece]))
+        best.append(max(options, key=lambda option: (option[0], -len(option[1]))))
+    return best[-1][1]
 
 
 def unit_weight(text: str, idf: Callable[[str], float], max_idf: float) -> float:

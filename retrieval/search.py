@@ -37,7 +37,7 @@ from retrieval.lexical import LexicalIndex
 from retrieval.model import Answer, Confidence, DeclineReason, Hit, IndexInfo
 from retrieval.selftest import dense_use
 from retrieval.signals import Candidate, Signals, places, signals
-from retrieval.text import fold_script
+from retrieval.text import JIEBA_PREFIX, fold_script
 from retrieval.vectors import load_vectors, search_vectors
 
 log = logging.getLogger(__name__)
@@ -194,7 +194,12 @@ class Searcher:
 
     def _units(self, query: Query) -> tuple[Unit, ...]:
         """The question's content units, with the alternatives its expansions found (retrieval.evidence)."""
-        return content_units(query.folded, self._lexical.idf, self._lexical.max_idf, query.expansions, query.ignore)
+        return content_units(query.folded, self._lexical.idf, self._lexical.max_idf, query.expansions, query.ignore,
+                             known_word=self._knows_word)
+
+    def _knows_word(self, word: str) -> bool:
+        """Whether some passage has this word as jieba cut it."""
+        return self._lexical.knows(JIEBA_PREFIX + word)
 
     def rank(self, question: str, n: int = 10, query: Query | None = None) -> list[Ranked]:
         """The n best passages for a question, best first, with no decline (the evaluation uses this).

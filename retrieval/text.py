@@ -157,7 +157,7 @@ def tokenize(folded: str) -> list[str]:
 # raised R@1 from 0.947 to 0.950 (DRCD pool) and from 0.969 to 0.979 (CMRC pool); see retrieval/README.md.
 QUESTION_WORDS = frozenset(
     "哪 什 么 谁 几 何 吗 呢 吧 啊 呀 请 问 哪个 哪里 哪些 哪一 哪儿 什么 甚么 为什么 为何 怎么 怎样 怎么样 如何 多少 "
-    "何时 何处 何地 是否 请问 是谁 谁是 是什 是哪 么时 一个 "
+    "何时 何处 何地 是否 请问 是谁 谁是 是什 是哪 么时 一个 啥 咋 "
     "what which who whom whose when where why how is are was were do does did the a an of in on at to for "
     "and or i me my we you your it its this that there be been can could would should will please tell about".split()
 )

@@ -97,3 +97,34 @@ def test_two_expanders_that_agree_are_both_named() -> None:
     found = coverage(units, "配偶的期限。")
     assert set(found.expansion_kinds) <= {"colloquial", "cantonese"} and "colloquial" in found.expansion_kinds
     assert question
+
+
+def test_a_word_no_passage_can_contain_is_cut_into_words_passages_have() -> None:
+    from retrieval.evidence import recut
+
+    words = {"新冠", "小学", "利嘉国际"}
+    bigrams = {"新冠", "小学", "利嘉", "嘉国", "国际", "维持"}
+    known_word, known_term = words.__contains__, bigrams.__contains__
+    # jieba's guesser glued 完新冠针: no passage has it, nor its bigrams 完新, 冠针; 新冠 is a unit a passage can hold.
+    assert recut(["打", "完新冠针", "保护", "维持"], known_word, known_term) == ["打", "完", "新冠", "针", "保护", "维持"]
+    # A name the passages spell out stays whole, though it is no word of theirs (利嘉 inside 利嘉国际).
+    assert recut(["创办", "利嘉", "国际"], known_word, known_term) == ["创办", "利嘉", "国际"]
+    # A word jieba's dictionary has stays whole (房子: the question's own word, which the passages may not use).
+    assert recut(["房子", "租"], known_word, known_term) == ["房子", "租"]
+    # A word an expansion stands for stays whole (幾耐 → 多久).
+    assert recut(["维持", "几耐"], known_word, known_term, keep=["几耐"]) == ["维持", "几耐"]
+
+
+def test_content_units_are_recut_only_when_asked() -> None:
+    def idf(term: str) -> float:
+        return 5.0 if term in {"新冠", "保护", "维持"} else 9.0
+
+    plain = [u.text for u in content_units("打完新冠针保护可以维持", idf, 9.0)]
+    recut_units = [u.text for u in content_units("打完新冠针保护可以维持", idf, 9.0, known_word={"新冠"}.__contains__)]
+    assert "新冠" not in plain and "新冠" in recut_units
+
+
+def test_colloquial_question_words_weigh_nothing() -> None:
+    units = [u.text for u in content_units("快退休了养老保险年限不够咋办", flat_idf, 5.0)]
+    assert not any("咋" in text for text in units) and "养老保险" in units
+    assert not any("啥" in u.text for u in content_units("要办啥手续", flat_idf, 5.0))
