@@ -105,10 +105,26 @@ def place_names(units: Iterable[Unit], gazetteer: frozenset[str]) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=1)
+def place_groups() -> dict[str, tuple[str, ...]]:
+    """Place → the names of the groups it belongs to (retrieval/data/place_groups.tsv: 香港 → 港澳, 港澳台, …)."""
+    text = resources.files("retrieval").joinpath("data/place_groups.tsv").read_text(encoding="utf-8")
+    groups: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            group, _, members = line.partition("\t")
+            for member in members.split("|"):
+                groups.setdefault(member.strip(), []).append(group.strip())
+    return {member: tuple(names) for member, names in groups.items()}
+
+
 def names_place(folded: str, place: str) -> bool:
-    """Whether folded text names a place, under its full or its short name (深圳市 / 深圳)."""
+    """Whether folded text names a place, under its full or its short name (深圳市 / 深圳), or a group's name that
+    stands for it among others (港澳 for 香港)."""
     short = _ADMIN_SUFFIX.sub("", place)
-    return place in folded or (len(short) >= 2 and short in folded)
+    if place in folded or (len(short) >= 2 and short in folded):
+        return True
+    return any(group in folded for group in place_groups().get(short, place_groups().get(place, ())))
 
 
 def rare_share(units: Sequence[Unit], coverage: Coverage, specificity: Callable[[Unit], float],

@@ -56,6 +56,14 @@ def test_a_place_is_named_under_its_full_or_short_name() -> None:
     assert not names_place("广州市失业保险金标准", "深圳市")
 
 
+def test_a_group_name_names_each_of_its_places() -> None:
+    assert names_place("港澳居民随迁子女积分入学", "香港")  # 港澳: Hong Kong and Macau
+    assert names_place("港澳台居民居住证", "澳门特别行政区")
+    assert names_place("京津冀协同发展", "天津市")
+    assert not names_place("港澳居民随迁子女积分入学", "台湾")  # 港澳 is not 港澳台
+    assert not names_place("广州市天河区", "香港")
+
+
 def test_shares_weigh_what_is_covered() -> None:
     units = [unit("失业", 2.0), unit("金", 1.0), unit("能领", 3.0)]
     assert covered_share(units, ["失业", "金"]) == pytest.approx(0.5)
