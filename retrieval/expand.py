@@ -42,12 +42,12 @@ from retrieval.text import (
     tokenize,
 )
 
-Kind = Literal["colloquial", "cantonese", "typo", "english"]
+Kind = Literal["colloquial", "cantonese", "typo", "english", "numeral"]
 
 # The expanders Searcher.rank uses, in the order their expansions are kept when there are too many.
-ADOPTED: tuple[Kind, ...] = ("cantonese", "colloquial", "typo", "english")
+ADOPTED: tuple[Kind, ...] = ("cantonese", "colloquial", "typo", "english", "numeral")
 # Weight of an expansion's BM25 terms, the question's own weighing 1 (chosen on real_dev by kind of question: README).
-WEIGHTS: dict[str, float] = {"colloquial": 0.5, "cantonese": 0.8, "typo": 0.6, "english": 0.8}
+WEIGHTS: dict[str, float] = {"colloquial": 0.5, "cantonese": 0.8, "typo": 0.6, "english": 0.8, "numeral": 0.8}
 MAX_SCAN = 400  # characters of the question that the expanders look at (the screen allows 2,000)
 MAX_EXPANSIONS = 32
 MAX_TERMS = 96  # expansion terms handed to BM25 (besides the question's own)
@@ -265,6 +265,12 @@ def _english(question: str, folded: str, vocabulary: Vocabulary, words: Sequence
     return english_expansions(folded[:MAX_SCAN], vocabulary, WEIGHTS["english"])
 
 
+def _numeral(question: str, folded: str, vocabulary: Vocabulary, words: Sequence[str] = ()) -> list[Expansion]:
+    from retrieval.numerals import numeral_expansions
+
+    return numeral_expansions(folded[:MAX_SCAN], vocabulary, WEIGHTS["numeral"])
+
+
 def _english_stop_words(folded: str) -> frozenset[str]:
     if not any(token.kind == "word" for token in iter_tokens(folded[:MAX_SCAN])):
         return frozenset()
@@ -275,7 +281,8 @@ def _english_stop_words(folded: str) -> frozenset[str]:
 
 # (question as typed, folded question, vocabulary, the folded question's jieba words) → expansions
 Expander = Callable[[str, str, Vocabulary, Sequence[str]], list[Expansion]]
-KINDS: dict[str, Expander] = {"colloquial": colloquial, "cantonese": cantonese, "typo": _typo, "english": _english}
+KINDS: dict[str, Expander] = {"colloquial": colloquial, "cantonese": cantonese, "typo": _typo, "english": _english,
+                              "numeral": _numeral}
 
 
 # --- from expansions to weighted terms -------------------------------------------------------------------------
