@@ -18,12 +18,12 @@ from __future__ import annotations
 import gzip
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 
-from retrieval.expand import RARE_DF, Expansion, Vocabulary, data_text, frequency, is_question_word
-from retrieval.text import iter_tokens
+from retrieval.expand import RARE_DF, Expansion, Vocabulary, data_text, frequency, is_question_word, read_table
+from retrieval.text import fold_script, iter_tokens
 
 MAX_PHRASE = 4  # words
 MAX_CANDIDATES = 3  # headwords kept for one phrase
@@ -171,9 +171,22 @@ def lookup_forms(word: str) -> list[str]:
     return [forms[0], *verbs, *forms[1:]]
 
 
-def candidates(phrase: Sequence[str], reverse: dict[str, tuple[tuple[str, int], ...]], vocabulary: Vocabulary) -> list[str]:
-    """The headwords of a phrase's gloss that the index knows, best first; the forms of its last word
-    (``lookup_forms``) are tried in turn until one finds some."""
+@lru_cache(maxsize=1)
+def glossary() -> dict[str, tuple[str, ...]]:
+    """data/english.tsv: English city-service terms → the official Chinese words (folded), looked up before CC-CEDICT."""
+    return {key.lower(): tuple(fold_script(word) for word in words) for key, words in read_table(data_text("english.tsv")).items()}
+
+
+def candidates(phrase: Sequence[str], reverse: dict[str, tuple[tuple[str, int], ...]], vocabulary: Vocabulary,
+               terms: Mapping[str, tuple[str, ...]] | None = None) -> list[str]:
+    """The Chinese words for a phrase that the index knows, best first: the city-service glossary's (``terms``,
+    None: data/english.tsv) where it has the phrase, else the headwords of CC-CEDICT's gloss; the forms of the
+    phrase's last word (``lookup_forms``) are tried in turn until one finds some."""
+    terms = glossary() if terms is None else terms
+    for last in lookup_forms(phrase[-1]):
+        official = [word for word in terms.get(" ".join([*phrase[:-1], last]), ()) if frequency(word, vocabulary) > 0]
+        if official:
+            return official[:MAX_CANDIDATES]
     found: dict[str, tuple[int, int]] = {}
     for last in lookup_forms(phrase[-1]):
         if found:
@@ -192,8 +205,10 @@ def candidates(phrase: Sequence[str], reverse: dict[str, tuple[tuple[str, int], 
 
 
 def english_expansions(folded: str, vocabulary: Vocabulary, weight: float,
-                       reverse: dict[str, tuple[tuple[str, int], ...]] | None = None) -> list[Expansion]:
-    """Chinese words for the English words and phrases of a question (see the module docstring)."""
+                       reverse: dict[str, tuple[tuple[str, int], ...]] | None = None,
+                       terms: Mapping[str, tuple[str, ...]] | None = None) -> list[Expansion]:
+    """Chinese words for the English words and phrases of a question (see the module docstring); ``reverse``: the
+    reversed dictionary (None: CC-CEDICT's), ``terms``: the city-service glossary (None: data/english.tsv)."""
     words = [token for token in iter_tokens(folded) if token.kind == "word" and token.text.isascii()]
     if not words:
         return []
@@ -211,7 +226,7 @@ def english_expansions(folded: str, vocabulary: Vocabulary, weight: float,
                 continue  # a stop word alone says nothing
             if size > 1 and all(text in stop for text in texts) and " ".join(texts) not in reverse:
                 continue
-            chinese = candidates(texts, reverse, vocabulary)
+            chinese = candidates(texts, reverse, vocabulary, terms)
             own = vocabulary.document_frequency(texts[0]) if size == 1 else 0
             if own and not any(frequency(word, vocabulary) > own for word in chinese):
                 continue  # a word the corpus uses (MPF, app) stays as it is, unless it says it in Chinese more often

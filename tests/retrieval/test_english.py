@@ -24,6 +24,8 @@ CEDICT = """# CC-CEDICT (a hand-made excerpt in its format)
 無效行 无效行 [wu2 xiao4 xing2] /see 無效|无效/
 """.splitlines()
 
+NO_TERMS: dict[str, tuple[str, ...]] = {}  # the dictionary's own behaviour, without the city-service glossary
+
 CITY = Vocab(["社会保障卡的申请需要身份证。", "社会保险费的缴纳。", "子女入读幼儿园。", "办理时限为7个工作日，多久能办好。",
               "强积金 MPF 对冲安排。", "卡片遗失。", "安全生产。"])
 
@@ -52,7 +54,7 @@ def test_stems() -> None:
 
 
 def test_phrases_before_words_and_only_what_the_index_knows(reverse: dict) -> None:
-    found = english_expansions("how do i apply for a social security card", CITY, 0.8, reverse)
+    found = english_expansions("how do i apply for a social security card", CITY, 0.8, reverse, NO_TERMS)
     pairs = [(e.source, e.term) for e in found]
     assert ("social security", "社会保障") in pairs and ("social security", "社会保险") in pairs
     assert not any(e.source == "security" for e in found)  # inside a phrase that was found: not alone (安全, 保证)
@@ -63,19 +65,19 @@ def test_phrases_before_words_and_only_what_the_index_knows(reverse: dict) -> No
 
 
 def test_stop_word_phrases_only_say_what_is_asked(reverse: dict) -> None:
-    found = english_expansions("how long for kindergarten", CITY, 0.8, reverse)
+    found = english_expansions("how long for kindergarten", CITY, 0.8, reverse, NO_TERMS)
     assert ("how long", "多久") in [(e.source, e.term) for e in found]
     assert ("kindergarten", "幼儿园") in [(e.source, e.term) for e in found]
 
 
 def test_plurals_and_the_corpus_s_own_english(reverse: dict) -> None:
-    found = english_expansions("children mpf", CITY, 0.8, reverse)
+    found = english_expansions("children mpf", CITY, 0.8, reverse, NO_TERMS)
     assert [(e.source, e.term) for e in found] == [("children", "子女")]  # mpf is in the corpus: it stays as it is
 
 
 def test_no_english_no_work(reverse: dict) -> None:
-    assert english_expansions("社保卡怎么办", CITY, 0.8, reverse) == []
-    assert english_expansions("the of and", CITY, 0.8, reverse) == []
+    assert english_expansions("社保卡怎么办", CITY, 0.8, reverse, NO_TERMS) == []
+    assert english_expansions("the of and", CITY, 0.8, reverse, NO_TERMS) == []
 
 
 def test_stop_words_are_read() -> None:
@@ -117,7 +119,7 @@ def test_romanised_names(names: dict) -> None:
     assert names["beijing"][0] == ("北京市", 1) and ("北京", 0) in names["beijing"]  # after the gloss of that spelling
     assert "he" not in names and "bo che" not in names  # only names (capitalised pinyin), no common words
     city = Vocab(["广州市医院的停车场。", "北京的公园。"])
-    found = english_expansions("hospitals in guangzhou", city, 0.8, names)
+    found = english_expansions("hospitals in guangzhou", city, 0.8, names, NO_TERMS)
     assert ("guangzhou", "广州") in [(e.source, e.term) for e in found]
     assert not any(e.term == "光州" for e in found)  # only what the index knows
 
@@ -126,9 +128,9 @@ def test_verb_forms_take_verb_senses(names: dict) -> None:
     """parking is not park: the form as typed first, then its stems' verb senses, then any sense of a stem."""
     assert lookup_forms("parking")[:2] == ["parking", "to park"] and lookup_forms("cards") == ["cards", "card"]
     city = Vocab(["停车场在公园东侧。", "公园开放时间。", "停车收费。"])
-    found = english_expansions("parking", city, 0.8, names)
+    found = english_expansions("parking", city, 0.8, names, NO_TERMS)
     assert [e.term for e in found] == ["停车"]  # 泊车 (the form as typed) is not in the index; 公园 is a noun's
-    assert [e.term for e in english_expansions("park", city, 0.8, names)] == ["公园", "停车"]
+    assert [e.term for e in english_expansions("park", city, 0.8, names, NO_TERMS)] == ["公园", "停车"]
 
 
 def test_an_english_word_in_a_url_is_still_translated(names: dict) -> None:
@@ -136,8 +138,33 @@ def test_an_english_word_in_a_url_is_still_translated(names: dict) -> None:
     translated, and replaces the question's word in the evidence only where the corpus barely has it (RARE_DF)."""
     urls = ["www.guangzhou.gov.cn 通知。"] * 3
     city = Vocab([*urls, "广州市医院。", "广州的医院。", "广州天气。", "广州公园。"])
-    found = english_expansions("guangzhou hospital", city, 0.8, names)
+    found = english_expansions("guangzhou hospital", city, 0.8, names, NO_TERMS)
     assert ("guangzhou", "广州") in [(e.source, e.term) for e in found]
     assert all(e.replaces for e in found if e.source == "hospital")
     assert not any(e.replaces for e in found if e.source == "guangzhou")  # in 3 passages: the corpus's word too
     assert english_expansions("guangzhou", Vocab([*urls, "广州。"]), 0.8, names) == []  # the corpus says it in English more
+
+
+def test_the_glossary_comes_before_the_dictionary(reverse: dict) -> None:
+    terms = {"social security card": ("社会保障卡", "社保卡"), "public housing": ("公屋", "公租房")}
+    found = english_expansions("how do i apply for a social security card", CITY, 0.8, reverse, terms)
+    pairs = [(e.source, e.term) for e in found]
+    assert ("social security card", "社会保障卡") in pairs  # the official term, whole
+    assert ("social security card", "社保卡") not in pairs  # only the words the index knows
+    assert not any(e.source in ("social security", "card") for e in found)  # its words are not looked up again
+    assert ("apply for", "申请") in pairs  # the dictionary still has what the glossary lacks
+
+
+def test_the_glossary_takes_plurals_by_their_stem(reverse: dict) -> None:
+    city = Vocab(["公屋租户。", "公租房。"])
+    found = english_expansions("public housing tenants", city, 0.8, reverse, {"public housing": ("公屋", "公租房"), "tenant": ("租户",)})
+    assert [(e.source, e.term) for e in found] == [("public housing", "公屋"), ("public housing", "公租房"), ("tenants", "租户")]
+
+
+def test_the_shipped_glossary_reads() -> None:
+    from retrieval.english import glossary
+
+    terms = glossary()
+    assert terms["public housing"][0] == "公屋" and "身份证" in terms["id card"]
+    assert all(key == key.lower() and 0 < len(words) <= 4 for key, words in terms.items())
+
