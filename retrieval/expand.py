@@ -13,7 +13,9 @@ Expanders (``KINDS``; each was measured alone, the figures are in retrieval/READ
 - ``cantonese``: Cantonese → standard written Chinese (data/cantonese.tsv);
 - ``typo``: a question bigram the index lacks, one character of which has a same-pinyin or look-alike character
   (pypinyin's table, data/lookalike.tsv) that makes a bigram the index has (retrieval.typo);
-- ``english``: English words and phrases → Chinese headwords of CC-CEDICT the index knows (retrieval.english).
+- ``english``: English words and phrases → the official words of a city-service glossary (data/english.tsv), else
+  Chinese headwords of CC-CEDICT, that the index knows (retrieval.english);
+- ``numeral``: a count in Chinese numerals → its digits and back (十五年 ↔ 15年, 两个人 → 2人: retrieval.numerals).
 
 A synonym list (the ``cnsyn`` package's) was measured too and not adopted (README: it moved no question into the
 first three). The standard words the Cantonese and English expanders find go through the colloquial table as well.

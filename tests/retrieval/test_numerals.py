@@ -57,3 +57,10 @@ def test_expansions_are_numeral_kind_and_keep_their_place() -> None:
     [expansion] = numeral_expansions(question, NOTICE, 0.8)
     assert (expansion.kind, expansion.start, expansion.weight, expansion.replaces) == ("numeral", 2, 0.8, False)
     assert question[expansion.start : expansion.end] == "十五年"
+
+
+def test_a_question_of_counts_only_stays_bounded() -> None:
+    from retrieval.expand import MAX_EXPANSIONS, expand
+
+    query = expand(("十五年两个人一千元" * 250)[:2000], NOTICE)
+    assert 0 < len(query.expansions) <= MAX_EXPANSIONS
