@@ -18,7 +18,7 @@ DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, 
 UNITS = {"十": 10, "百": 100, "千": 1000}
 MYRIADS = {"万": 10_000, "亿": 100_000_000}
 # What a count counts: the characters after a number that make it a quantity (years, months, people, money, times).
-MEASURES = "年月天日周岁个次人户套间元万名项倍小分届级层栋本张份岁座所家"
+MEASURES = "年月天日周岁个次人户套间元万名项倍小分届级层栋本张份座所家"
 LARGEST = 10**12  # numbers beyond this are not counts a citizen types
 _CHINESE = "".join(DIGITS) + "".join(UNITS) + "".join(MYRIADS)
 # A Chinese numeral run with its measure, not after 第 (an ordinal) nor inside another numeral or a digit run.
