@@ -31,6 +31,7 @@ def held(name: str, text: str) -> bool:
     ("办社保卡要多少钱", ["money"]),
     ("打流感針政府資助幾多錢", ["money"]),  # traditional script and Cantonese fold to the same cue
     ("How much is the fee", ["money"]),
+    ("护理补贴一个月多少", ["money"]),  # how much a month: an amount
     ("审核要多久", ["duration"]),
     ("等候要幾耐", ["duration"]),
     ("申论考几个小时", ["duration"]),  # the longest cue wins: 几个小时, not 几个 (a count)
