@@ -201,10 +201,11 @@ class Searcher:
         """Whether some passage has this word as jieba cut it."""
         return self._lexical.knows(JIEBA_PREFIX + word)
 
-    def rank(self, question: str, n: int = 10, query: Query | None = None) -> list[Ranked]:
+    def rank(self, question: str, n: int = 10, query: Query | None = None, units: tuple[Unit, ...] | None = None) -> list[Ranked]:
         """The n best passages for a question, best first, with no decline (the evaluation uses this).
 
-        ``query``: the question already expanded (``self.query``), when the caller needs it too.
+        ``query``: the question already expanded (``self.query``), and ``units`` its content units (``self._units``),
+        when the caller needs them too.
 
         With a dense index the dense half (encoding the question, searching the vectors) runs in another thread
         while this one ranks the question lexically: the encoder and FAISS compute without the GIL, so the lexical
@@ -219,7 +220,7 @@ class Searcher:
             # halves run one after the other (benchmarks/RESULTS.md, run 5).
             started.wait(HANDOFF_S)
         query = self.query(question) if query is None else query
-        units = self._units(query)
+        units = self._units(query) if units is None else units
         asked = asked_types(query.folded, self._answer_types)
         rows, scores = self._lexical.top(query.terms, CANDIDATES, query.weights)
         lexical, covered = self._refine(list(zip(rows.tolist(), scores.tolist(), strict=True)), units, asked)
@@ -269,14 +270,14 @@ class Searcher:
     def assess(self, question: str, n: int = 1) -> Assessed:
         """Rank a question and weigh its first n passages with the decline's signals (no screening, no decline)."""
         query = self.query(question)
-        ranked = tuple(self.rank(question, n=max(n, SIGNAL_CANDIDATES), query=query))
+        units = self._units(query)
+        ranked = tuple(self.rank(question, n=max(n, SIGNAL_CANDIDATES), query=query, units=units))
         if not ranked:
             return Assessed((), (), (), ())
         rows = [item.row for item in ranked]
         read = self._passages.candidates(rows)
         candidates = [Candidate(read[item.row][0], read[item.row][1], item.score, item.coverage, fold_script(read[item.row][2]))
                       for item in ranked]
-        units = self._units(query)
         weighed = [signals(units, candidates, at, known=self._knows_unit, specificity=self._unit_idf, gazetteer=places(),
                            documents=self._manifest.documents)
                    for at in range(min(n, len(ranked)))]
