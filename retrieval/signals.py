@@ -39,6 +39,7 @@ from functools import lru_cache
 from importlib import resources
 
 from retrieval.evidence import Coverage, Unit, is_cjk
+from retrieval.expand import data_text, read_table
 
 NAMES = (
     "share", "sentence_share", "known_share", "doc_share", "doc_gain", "rare_share", "unknown_share", "place_missing",
@@ -108,13 +109,10 @@ def place_names(units: Iterable[Unit], gazetteer: frozenset[str]) -> list[str]:
 @lru_cache(maxsize=1)
 def place_groups() -> dict[str, tuple[str, ...]]:
     """Place → the names of the groups it belongs to (retrieval/data/place_groups.tsv: 香港 → 港澳, 港澳台, …)."""
-    text = resources.files("retrieval").joinpath("data/place_groups.tsv").read_text(encoding="utf-8")
     groups: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            group, _, members = line.partition("\t")
-            for member in members.split("|"):
-                groups.setdefault(member.strip(), []).append(group.strip())
+    for group, members in read_table(data_text("place_groups.tsv")).items():
+        for member in members:
+            groups.setdefault(member, []).append(group)
     return {member: tuple(names) for member, names in groups.items()}
 
 
@@ -124,7 +122,8 @@ def names_place(folded: str, place: str) -> bool:
     short = _ADMIN_SUFFIX.sub("", place)
     if place in folded or (len(short) >= 2 and short in folded):
         return True
-    return any(group in folded for group in place_groups().get(short, place_groups().get(place, ())))
+    groups = place_groups()
+    return any(group in folded for group in groups.get(short) or groups.get(place, ()))
 
 
 def rare_share(units: Sequence[Unit], coverage: Coverage, specificity: Callable[[Unit], float],
