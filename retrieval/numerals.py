@@ -20,6 +20,7 @@ MYRIADS = {"万": 10_000, "亿": 100_000_000}
 # What a count counts: the characters after a number that make it a quantity (years, months, people, money, times).
 MEASURES = "年月天日周岁个次人户套间元万名项倍小分届级层栋本张份座所家"
 LARGEST = 10**12  # numbers beyond this are not counts a citizen types
+_WRITTEN = "零一二三四五六七八九"  # each digit as a document writes it
 _CHINESE = "".join(DIGITS) + "".join(UNITS) + "".join(MYRIADS)
 # A Chinese numeral run with its measure, not after 第 (an ordinal) nor inside another numeral or a digit run.
 _CHINESE_COUNT = re.compile(rf"(?<![第{_CHINESE}\d])([{_CHINESE}]+)(个)?([{MEASURES}])(?!之)")  # 百分之: a share
@@ -62,8 +63,8 @@ def chinese_numeral(value: int) -> str:
         return ""
     tens, ones = divmod(value, 10)
     if not tens:
-        return "零一二三四五六七八九"[ones]
-    return ("" if tens == 1 else "零一二三四五六七八九"[tens]) + "十" + ("" if not ones else "零一二三四五六七八九"[ones])
+        return _WRITTEN[ones]
+    return ("" if tens == 1 else _WRITTEN[tens]) + "十" + ("" if not ones else _WRITTEN[ones])
 
 
 def numeral_expansions(folded: str, vocabulary: Vocabulary, weight: float) -> list[Expansion]:
