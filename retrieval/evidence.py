@@ -14,7 +14,9 @@ Query expansions (retrieval.expand) give a unit *alternatives*: words the docume
 not the unit itself, counts at EXPANSION_DISCOUNT of its weight. Where the expansion says the question's word is a
 surface form the documents do not use (a dialect word, a slip, a foreign word, a word the index lacks), the unit
 weighs no more than its heaviest such alternative: 冇 weighs what 没有 weighs (nothing), not what an unknown
-character would. ``Coverage.expanded_share`` says how much of a passage's coverage came only through expansions.
+character would. A Cantonese word weighs no more than its standard word even where the documents use it too (Hong
+Kong news writes 嘅 and 喺): it says what 的 and 在 say, however rare it is in jieba's Mandarin counts.
+``Coverage.expanded_share`` says how much of a passage's coverage came only through expansions.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ QUESTION_MARKERS = ("哪", "什么", "甚么", "怎", "谁", "几", "吗", "呢"
 FUNCTION_CHARS = frozenset("是的了在有和与及或也都就把被给跟让对向从到为以于这那个吗呢吧啊")
 EXPANSION_DISCOUNT = 0.8  # a unit covered only through an expansion counts this share of its weight
 MAX_ALTERNATIVES = 6  # alternatives kept for one unit
+WEIGHED_AS_TARGET = frozenset({"cantonese"})  # expanders whose source weighs no more than its target, always
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ class Coverage:
     answer_asked: bool = False
     holds_answer: bool = False
     answer_sentence_share: float = 0.0
+    title_share: float = 0.0  # the share of the question its document's title holds (0 when not measured)
 
 
 def background_weight(word: str) -> float:
@@ -205,7 +209,8 @@ def unit_weight(text: str, idf: Callable[[str], float], max_idf: float) -> float
 
 def _alternatives(unit: str, folded_question: str, expansions: Sequence[Expansion]) -> tuple[tuple[Alternative, ...], list[str]]:
     """The alternatives of a unit: the terms of the expansions whose source holds one of its places in the question,
-    or lies inside it (then the unit with that part replaced); and the texts of those that replace the unit."""
+    or lies inside it (then the unit with that part replaced); and the texts of those that replace the unit (or that
+    it weighs as: WEIGHED_AS_TARGET)."""
     places = []
     at = folded_question.find(unit)
     while at >= 0 and len(places) < 8:
@@ -224,7 +229,7 @@ def _alternatives(unit: str, folded_question: str, expansions: Sequence[Expansio
                 continue
             if text and text != unit and text not in alternatives and len(alternatives) < MAX_ALTERNATIVES:
                 alternatives[text] = Alternative(text, expansion.kind, not is_cjk(text) and text.isascii() and text.isalpha())
-                if expansion.replaces:
+                if expansion.replaces or expansion.kind in WEIGHED_AS_TARGET:
                     replacing.append(text)
             break
     return tuple(alternatives.values()), replacing
@@ -235,10 +240,17 @@ def _latin_words(folded: str) -> set[str]:
     return {match.group() for match in _TOKEN_RE.finditer(folded) if match.group("word")}
 
 
-def coverage(units: Sequence[Unit], folded_passage: str, asked: Sequence[AnswerType] = ()) -> Coverage:
+def coverage(units: Sequence[Unit], folded_passage: str, asked: Sequence[AnswerType] = (), context: int = 0,
+             title: int = 0) -> Coverage:
     """How much of the question's weight the passage (and its best sentence) contains, its own words counting
     whole and the words of expansions in their place at EXPANSION_DISCOUNT; and, for the answer types the question
-    asks (retrieval.answer_type.asked_types), whether the passage and which of its sentences hold one."""
+    asks (retrieval.answer_type.asked_types), whether the passage and which of its sentences hold one.
+
+    ``context``: the first characters of the passage that are its context (its document's title and its heading:
+    retrieval.store.Indexed), not its body. A sentence of the body is read under them: what they hold of the question
+    counts toward every sentence (a notice titled 积分入学 answers "积分入学最多填几个志愿" with "最多填报19个志愿").
+    ``title``: the first characters that are the title, whose share of the question is ``title_share``.
+    """
     held = bool(asked) and holds(asked, folded_passage)
     total = sum(unit.weight for unit in units)
     if total <= 0:
@@ -256,14 +268,20 @@ def coverage(units: Sequence[Unit], folded_passage: str, asked: Sequence[AnswerT
                 found.append((alt.text, unit.weight * EXPANSION_DISCOUNT, alt.latin, alt.kind))
                 break
     best_sentence = best_expanded = best_answer = 0.0
+    latin_found = any(is_latin for _, _, is_latin, _ in found)
     if found:
-        latin_found = any(is_latin for _, _, is_latin, _ in found)
-        for sentence in SENTENCE_RE.findall(folded_passage):
+        # What the context holds counts toward every sentence; the rest is looked for sentence by sentence.
+        in_context = _within(found, folded_passage[:context], latin_found)
+        context_weight = sum(weight for (_, weight, _, _), here in zip(found, in_context, strict=True) if here)
+        context_expanded = sum(weight for (_, weight, _, kind), here in zip(found, in_context, strict=True) if here and kind is not None)
+        rest = [item for item, here in zip(found, in_context, strict=True) if not here]
+        for sentence in SENTENCE_RE.findall(folded_passage[context:]):
             sentence_words = _latin_words(sentence) if latin_found else set()
-            inside = [(weight, kind) for text, weight, is_latin, kind in found if (text in sentence_words if is_latin else text in sentence)]
-            weight = sum(w for w, _ in inside)
+            inside = [(weight, kind) for text, weight, is_latin, kind in rest if (text in sentence_words if is_latin else text in sentence)]
+            weight = context_weight + sum(w for w, _ in inside)
             if weight > best_sentence:
-                best_sentence, best_expanded = weight, sum(w for w, kind in inside if kind is not None)
+                best_sentence = weight
+                best_expanded = context_expanded + sum(w for w, kind in inside if kind is not None)
             if held and weight > best_answer and holds(asked, sentence):
                 best_answer = weight
     return Coverage(
@@ -276,7 +294,16 @@ def coverage(units: Sequence[Unit], folded_passage: str, asked: Sequence[AnswerT
         answer_asked=bool(asked),
         holds_answer=held,
         answer_sentence_share=best_answer / total,
+        title_share=sum(weight for (_, weight, _, _), here in zip(found, _within(found, folded_passage[:title], latin_found), strict=True)
+                        if here) / total,
     )
+
+
+def _within(found: Sequence[tuple[str, float, bool, str | None]], text: str, latin: bool) -> list[bool]:
+    """Whether each unit (or alternative) found in a passage is within this part of it (``latin``: whether any
+    found is a Latin word, which must match whole)."""
+    words = _latin_words(text) if latin else set()
+    return [found_text in words if is_latin else found_text in text for found_text, _, is_latin, _ in found]
 
 
 def is_cjk(text: str) -> bool:

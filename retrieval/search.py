@@ -3,7 +3,8 @@
 A question is screened (retrieval.decline), folded and tokenized like the passages, and expanded with the words the
 documents would use for its own (retrieval.expand: colloquial, Cantonese, mistyped and English words); BM25 ranks
 every passage, the expansions' terms weighing below the question's own;
-the lexical top candidates are refined by how much of the question their best sentence covers; the dense
+the lexical top candidates are refined by how much of the question their best sentence covers (read under the
+passage's title and heading) and their document's title holds; the dense
 ranking (when the index has one) is fused in; the best passage's coverage of the question decides between
 quoting and declining. A Searcher is read-only after opening and safe to share between threads; it reads
 passages from the index's SQLite file as a search needs them (retrieval.store.PassageStore).
@@ -46,6 +47,9 @@ CANDIDATES = 100  # passages taken from each ranking before fusion
 REFINE = 30  # lexical candidates re-scored by sentence coverage
 HANDOFF_S = 0.002  # at most this long the lexical half waits for the dense half to start (see Searcher.rank)
 SENTENCE_WEIGHT = 0.5  # weight of the best sentence's coverage against BM25 relative to the best passage (measured: README)
+# A passage whose document's title holds the question's words gains TITLE_WEIGHT times the share it holds: of two
+# passages that cover a question alike, the one from the document about it (README, "Sentences under their title").
+TITLE_WEIGHT = 0.2
 # A passage that holds the kind of answer the question asks (a time, an amount, a duration: retrieval.answer_type)
 # gains ANSWER_WEIGHT, and ANSWER_SENTENCE_WEIGHT times the coverage of its best sentence that holds one: the one
 # that shares the question's words *and* says when or how much. Measured on real_dev (README, "Answer types").
@@ -234,9 +238,9 @@ class Searcher:
             fused = lexical
         lex_rank = {row: i for i, (row, _) in enumerate(lexical, start=1)}
         dense_rank = {row: i for i, (row, _) in enumerate(dense, start=1)}
-        texts = self._passages.folded(row for row, _ in fused[:n] if row not in covered)
+        texts = self._passages.indexed(row for row, _ in fused[:n] if row not in covered)
         return [
-            Ranked(row, score, lex_rank.get(row), dense_rank.get(row), covered[row] if row in covered else coverage(units, texts[row], asked), z.get(row))
+            Ranked(row, score, lex_rank.get(row), dense_rank.get(row), covered[row] if row in covered else _coverage(units, texts[row], asked), z.get(row))
             for row, score in fused[:n]
         ]
 
@@ -250,19 +254,20 @@ class Searcher:
     def _refine(self, top: list[tuple[int, float]], units: tuple[Unit, ...],
                 asked: tuple[AnswerType, ...] = ()) -> tuple[list[tuple[int, float]], dict[int, Coverage]]:
         """Lexical ranking of the BM25 top (row, score), best first: BM25 relative to the best, plus the share of
-        the question the best sentence covers, plus a bonus where the passage holds the kind of answer asked.
+        the question the best sentence covers (read under the passage's title and heading), plus the share its
+        document's title holds, plus a bonus where the passage holds the kind of answer asked.
 
         Returns the ranking and the coverage of the passages it computed it for.
         """
         best = top[0][1] if top else 0.0
         covered: dict[int, Coverage] = {}
         refined = []
-        texts = self._passages.folded(row for row, _ in top[:REFINE])
+        texts = self._passages.indexed(row for row, _ in top[:REFINE])
         for i, (row, score) in enumerate(top):
             bonus = 0.0
             if i < REFINE:
-                covered[row] = coverage(units, texts[row], asked)
-                bonus = SENTENCE_WEIGHT * covered[row].sentence_share + answer_bonus(covered[row])
+                covered[row] = _coverage(units, texts[row], asked)
+                bonus = SENTENCE_WEIGHT * covered[row].sentence_share + TITLE_WEIGHT * covered[row].title_share + answer_bonus(covered[row])
             refined.append((row, score / best + bonus))
         refined.sort(key=lambda pair: -pair[1])
         return refined, covered
@@ -351,6 +356,11 @@ def answer_bonus(cover: Coverage) -> float:
     if not cover.holds_answer:
         return 0.0
     return ANSWER_WEIGHT + ANSWER_SENTENCE_WEIGHT * cover.answer_sentence_share
+
+
+def _coverage(units: tuple[Unit, ...], text: store.Indexed, asked: tuple[AnswerType, ...]) -> Coverage:
+    """A passage's coverage of the question, its sentences read under its title and heading."""
+    return coverage(units, text.folded, asked, context=text.context, title=text.title)
 
 
 def _standard_scores(dense: list[tuple[int, float]]) -> dict[int, float]:

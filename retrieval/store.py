@@ -29,6 +29,16 @@ VECTORS = "vectors.faiss"
 
 
 @dataclass(frozen=True)
+class Indexed:
+    """A passage's indexed text, folded: its document's title and its heading (the context, a line each), then its
+    body (retrieval.build.indexed_text). Folding keeps lengths, so the parts are spans of ``folded``."""
+
+    folded: str
+    context: int  # characters before the body: the title and heading lines (0 when it has neither)
+    title: int  # characters of the title, the first line (0 when the document has none)
+
+
+@dataclass(frozen=True)
 class Manifest:
     """What an index holds and how it was built."""
 
@@ -189,9 +199,11 @@ class PassageStore:
         """The passages at these rows, by row."""
         return {row: _passage(*columns) for row, *columns in self._at(_COLUMNS, rows)}
 
-    def folded(self, rows: Iterable[int]) -> dict[int, str]:
-        """The folded (indexed) text of these rows, by row."""
-        return dict(self._at("row, folded", rows))
+    def indexed(self, rows: Iterable[int]) -> dict[int, Indexed]:
+        """The folded (indexed) text of these rows, with where its title and its body begin, by row."""
+        found = self._at("row, folded, length(text), json_extract(cite, '$.title')", rows)
+        return {row: Indexed(folded, len(folded) - body, len(title.strip()) if title and title.strip() else 0)
+                for row, folded, body, title in found}
 
     def candidates(self, rows: Iterable[int]) -> dict[int, tuple[str, str, str]]:
         """What the decline's signals read of these rows, in one query: document id, folded text and the document's

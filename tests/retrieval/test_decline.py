@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.decline import ANSWER_THRESHOLD, DeclineModel, Logistic, confidence, default_model, is_gibberish, is_greeting, is_vague, screen, small_talk
-from retrieval.evidence import background_weight, content_units, coverage
+from retrieval.evidence import Unit, background_weight, content_units, coverage
 from retrieval.model import Confidence, DeclineReason
 from retrieval.signals import NAMES, Signals
 
@@ -195,6 +195,32 @@ def test_sentence_coverage_needs_the_words_in_one_sentence() -> None:
     apart = coverage(units, "驾照很重要。到期前要注意。换证在窗口办理。")
     assert together.share == pytest.approx(apart.share)
     assert together.sentence_share > apart.sentence_share
+
+
+def test_a_sentence_is_read_under_its_title_and_heading() -> None:
+    units = (Unit("积分入学", 3.0, False), Unit("志愿", 2.0, False), Unit("最多", 1.0, False))
+    title = "天河区积分入学指南"
+    passage = f"{title}\n填报\n申请人最多填报19个志愿。其他事项另行通知。"
+    context = len(title) + len("\n填报\n")
+    under = coverage(units, passage, context=context, title=len(title))
+    alone = coverage(units, passage)
+    assert alone.sentence_share == pytest.approx(3 / 6)  # the title line and the body's sentence, each on its own
+    assert under.sentence_share == pytest.approx(1.0)  # the sentence, read under its title
+    assert under.share == alone.share == pytest.approx(1.0)
+    assert under.title_share == pytest.approx(3 / 6)
+    assert alone.title_share == 0.0  # no title given
+
+
+def test_only_the_span_given_as_context_counts_toward_every_sentence() -> None:
+    units = (Unit("志愿", 2.0, False), Unit("最多", 1.0, False))
+    passage = "志愿\n最多十个。"
+    assert coverage(units, passage, context=0).sentence_share == pytest.approx(2 / 3)  # no context: two sentences
+    assert coverage(units, passage, context=len("志愿\n")).sentence_share == pytest.approx(1.0)
+    # A Latin word in the title counts whole, as in the body.
+    latin = (Unit("app", 2.0, True), Unit("下载", 2.0, False))
+    read = coverage(latin, "app指南\n在应用商店下载。", context=len("app指南\n"), title=len("app指南"))
+    assert read.title_share == pytest.approx(0.5) and read.sentence_share == pytest.approx(1.0)
+    assert coverage(latin, "apple指南\n在应用商店下载。", context=len("apple指南\n"), title=len("apple指南")).title_share == 0.0
 
 
 def test_words_every_passage_has_count_little() -> None:

@@ -55,9 +55,12 @@ def test_a_replaced_word_weighs_no_more_than_what_replaces_it() -> None:
     replaced = {u.text: u.weight for u in content_units("冇资助", flat_idf, 5.0, [Expansion("冇", 0, "没有", "cantonese", 0.8, True)])}
     assert replaced.get("冇", 0.0) == pytest.approx(unit_weight("没有", flat_idf, 5.0))
     assert replaced["资助"] == unknown["资助"]
-    # Not replacing (the corpus has the word itself): the unit keeps its weight.
-    kept = {u.text: u.weight for u in content_units("冇资助", flat_idf, 5.0, [Expansion("冇", 0, "没有", "cantonese", 0.8, False)])}
-    assert kept["冇"] == unknown["冇"]
+    # A Cantonese word weighs as its standard word even where the corpus has it too (Hong Kong news writes 冇) ...
+    cantonese = {u.text: u.weight for u in content_units("冇资助", flat_idf, 5.0, [Expansion("冇", 0, "没有", "cantonese", 0.8, False)])}
+    assert cantonese.get("冇", 0.0) == pytest.approx(unit_weight("没有", flat_idf, 5.0))
+    # ... where another expander's word that the corpus has keeps its own weight.
+    colloquial = {u.text: u.weight for u in content_units("冇资助", flat_idf, 5.0, [Expansion("冇", 0, "没有", "colloquial", 0.8, False)])}
+    assert colloquial["冇"] == unknown["冇"] > unit_weight("没有", flat_idf, 5.0)
 
 
 def test_a_word_that_only_asks_drops_out() -> None:

@@ -18,6 +18,7 @@ from retrieval.config import IndexSettings
 from retrieval.errors import IndexCorruptError
 from retrieval.layout import version_dir
 from retrieval.search import Searcher
+from retrieval.text import fold_script
 from tests.retrieval.conftest import DATA, HASHED, HashingEncoder, make_passage
 
 QUESTIONS = [json.loads(line)["q"] for line in (DATA / "sample_questions.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -40,8 +41,8 @@ class MemoryPassages:
     def passages(self, rows: Any) -> dict[int, Passage]:
         return {row: self._passages[row] for row in rows}
 
-    def folded(self, rows: Any) -> dict[int, str]:
-        return {row: self._folded[row] for row in rows}
+    def indexed(self, rows: Any) -> dict[int, store.Indexed]:
+        return {row: _indexed(self._passages[row], self._folded[row]) for row in rows}
 
     def candidates(self, rows: Any) -> dict[int, tuple[str, str, str]]:
         return {row: (self._passages[row].doc_id, self._folded[row], self._passages[row].cite.source or "") for row in rows}
@@ -52,6 +53,12 @@ class MemoryPassages:
     def paragraph(self, row: int) -> tuple[Passage, ...]:
         p = self._passages[row]
         return tuple(sorted((self._passages[r] for r in self._paragraphs[(p.doc_id, p.position)]), key=lambda q: q.part))
+
+
+def _indexed(passage: Passage, folded: str) -> store.Indexed:
+    """What PassageStore.indexed reads for a passage, worked out from the passage itself."""
+    title = (passage.cite.title or "").strip()
+    return store.Indexed(folded, len(folded) - len(passage.text), len(title))
 
 
 def _in_memory(searcher: Searcher, index_dir: Path) -> Searcher:
@@ -97,7 +104,13 @@ def test_every_row_reads_back_as_written(sample_index: Path) -> None:
     rows = range(len(passages))
     assert reader.count == len(passages)
     assert reader.passages(reversed(rows)) == dict(enumerate(passages))
-    assert reader.folded(rows) == dict(enumerate(folded))
+    assert reader.indexed(rows) == {row: _indexed(p, folded[row]) for row, p in enumerate(passages)}
+    read_back = reader.indexed(rows)
+    for row, p in enumerate(passages):
+        read = read_back[row]
+        # Folding keeps lengths: the title and the body are spans of the folded text.
+        assert read.folded[read.context :] == fold_script(p.text)
+        assert read.folded[: read.title] == fold_script((p.cite.title or "").strip())
     assert [reader.row_of(p.id) for p in passages] == list(rows)
 
 
