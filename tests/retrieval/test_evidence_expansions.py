@@ -131,3 +131,6 @@ def test_colloquial_question_words_weigh_nothing() -> None:
     units = [u.text for u in content_units("快退休了养老保险年限不够咋办", flat_idf, 5.0)]
     assert not any("咋" in text for text in units) and "养老保险" in units
     assert not any("啥" in u.text for u in content_units("要办啥手续", flat_idf, 5.0))
+    # "How long" asks (the duration answer type rewards the passages that say one); it is no content of its own.
+    assert [u.text for u in content_units("身份证有效期多久", flat_idf, 5.0)] == ["身份证", "有效期"]
+    assert not any("多长时间" in u.text for u in content_units("审核要多长时间", flat_idf, 5.0))
