@@ -272,9 +272,10 @@ def coverage(units: Sequence[Unit], folded_passage: str, asked: Sequence[AnswerT
     if found:
         # What the context holds counts toward every sentence; the rest is looked for sentence by sentence.
         in_context = _within(found, folded_passage[:context], latin_found)
-        context_weight = sum(weight for (_, weight, _, _), here in zip(found, in_context, strict=True) if here)
-        context_expanded = sum(weight for (_, weight, _, kind), here in zip(found, in_context, strict=True) if here and kind is not None)
+        headed = [item for item, here in zip(found, in_context, strict=True) if here]
         rest = [item for item, here in zip(found, in_context, strict=True) if not here]
+        context_weight = sum(weight for _, weight, _, _ in headed)
+        context_expanded = sum(weight for _, weight, _, kind in headed if kind is not None)
         for sentence in SENTENCE_RE.findall(folded_passage[context:]):
             sentence_words = _latin_words(sentence) if latin_found else set()
             inside = [(weight, kind) for text, weight, is_latin, kind in rest if (text in sentence_words if is_latin else text in sentence)]

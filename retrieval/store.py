@@ -202,8 +202,7 @@ class PassageStore:
     def indexed(self, rows: Iterable[int]) -> dict[int, Indexed]:
         """The folded (indexed) text of these rows, with where its title and its body begin, by row."""
         found = self._at("row, folded, length(text), json_extract(cite, '$.title')", rows)
-        return {row: Indexed(folded, len(folded) - body, len(title.strip()) if title and title.strip() else 0)
-                for row, folded, body, title in found}
+        return {row: Indexed(folded, len(folded) - body, len((title or "").strip())) for row, folded, body, title in found}
 
     def candidates(self, rows: Iterable[int]) -> dict[int, tuple[str, str, str]]:
         """What the decline's signals read of these rows, in one query: document id, folded text and the document's
