@@ -3,7 +3,8 @@
 Two models are fitted on the same observations: ``answers``, whether the corpus answers the question at all
 (answerable 1, out-of-corpus and SQuAD-unanswerable 0), and ``right``, whether the first passage is the answer
 (answerable questions only; 1 when that passage holds a gold string). Observations: the signals (retrieval.signals)
-of the first passage for
+of the first passage (the right model's) and of the passage whose evidence is best (``Assessed.lead``, the first but
+for the ranking's position term: the answers model's) for
 
 - the real_dev answerable questions and its out-of-corpus questions, against an index of real_dev/docs;
 - DRCD (simplified questions) and CMRC questions against the pool of both files (label: the first passage is a
@@ -25,7 +26,7 @@ right at least ``--high-precision`` of the time.
     python -m benchmarks.calibrate_real ../shared/eval --observations /tmp/obs.json ...   # reuse the observations
 
 After a change to the ranking (expansions, fusion) the observations must be taken again (no --observations, or
---refresh): the signals are those of the ranking's first passage.
+--refresh): the signals are those of the ranking's first passages.
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ class Observation:
     doc: str  # the document the question is about ("" out of corpus): what the folds keep together
     label: int  # 1: the first passage answers (the right model's label; the answers model's is `answerable`)
     screened: str  # the screen's reason when the question is decided without searching ("" otherwise)
-    signals: dict[str, float]
+    signals: dict[str, float]  # of the first passage: what the right model reads
+    lead: dict[str, float]  # of the passage whose evidence is best (Assessed.lead): what the answers model reads
 
     @property
     def real(self) -> bool:
@@ -83,19 +85,20 @@ def observe(searcher: Searcher, group: str, questions: Sequence[tuple[str, str, 
     for question, doc, gold in questions:
         screened = screen(question, 2000, searcher._lexical.knows)  # noqa: SLF001 - the same look-up search uses
         if screened.decline is not None:
-            rows.append(Observation(group, question, doc, 0, screened.decline.value, {}))
+            rows.append(Observation(group, question, doc, 0, screened.decline.value, {}, {}))
             continue
         assessed = searcher.assess(screened.text, n=1)
         if not assessed.signals:
-            rows.append(Observation(group, question, doc, 0, "", dict.fromkeys(NAMES, 0.0)))
+            rows.append(Observation(group, question, doc, 0, "", dict.fromkeys(NAMES, 0.0), dict.fromkeys(NAMES, 0.0)))
             continue
         top = searcher.passage_at(assessed.ranked[0].row)
         if isinstance(gold, tuple):
             label = int(gold_rank([top.text], gold) == 1)
         else:
             label = int(gold is not None and top.doc_id == gold)
-        values = assessed.signals[0]
-        rows.append(Observation(group, question, doc, label, "", {name: float(getattr(values, name)) for name in NAMES}))
+        first, lead = assessed.signals[0], assessed.lead or assessed.signals[0]
+        rows.append(Observation(group, question, doc, label, "", {name: float(getattr(first, name)) for name in NAMES},
+                                {name: float(getattr(lead, name)) for name in NAMES}))
     return rows
 
 
@@ -149,12 +152,12 @@ def folds_of(rows: Sequence[Observation]) -> np.ndarray:
     return out
 
 
-def design(rows: Sequence[Observation], terms: Sequence[str]) -> np.ndarray:
-    """The raw term values (a product for ``a*b``)."""
+def design(rows: Sequence[Observation], task: Task, terms: Sequence[str]) -> np.ndarray:
+    """The raw term values (a product for ``a*b``) of the signals the task reads."""
     x = np.ones((len(rows), len(terms)))
     for j, term in enumerate(terms):
         for name in term.split("*"):
-            x[:, j] *= [row.signals[name] for row in rows]
+            x[:, j] *= [task.reads(row)[name] for row in rows]
     return x
 
 
@@ -194,22 +197,23 @@ def weights(rows: Sequence[Observation], real_weight: float) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Task:
-    """One of the two models: its label, and which observations it is fitted on."""
+    """One of the two models: its label, which observations it is fitted on, and which passage's signals it reads."""
 
     name: str
     label: Callable[[Observation], int]
     fitted_on: Callable[[Observation], bool]
+    reads: Callable[[Observation], dict[str, float]]
 
 
-ANSWERS = Task("answers", lambda r: r.answerable, lambda r: True)
-RIGHT = Task("right", lambda r: r.label, lambda r: bool(r.answerable))
+ANSWERS = Task("answers", lambda r: r.answerable, lambda r: True, lambda r: r.lead)
+RIGHT = Task("right", lambda r: r.label, lambda r: bool(r.answerable), lambda r: r.signals)
 
 
 def cross_validated(rows: Sequence[Observation], task: Task, terms: Sequence[str], l2: float, real_weight: float,
                     model: str = "logistic") -> np.ndarray:
     """Out-of-fold probabilities for every observation (each fold's model fitted on the others' observations the task
     is fitted on)."""
-    x, w, folds = design(rows, terms), weights(rows, real_weight), folds_of(rows)
+    x, w, folds = design(rows, task, terms), weights(rows, real_weight), folds_of(rows)
     y = np.array([task.label(r) for r in rows], dtype=float)
     trained = np.array([task.fitted_on(r) for r in rows])
     out = np.zeros(len(rows))
@@ -305,7 +309,7 @@ def operating_points(everyone: Sequence[Observation], answers: dict[int, float],
 
 def fit(rows: Sequence[Observation], task: Task, terms: Sequence[str], l2: float, real_weight: float) -> Logistic:
     """The task's model fitted on every observation it is fitted on."""
-    x, w = design(rows, terms), weights(rows, real_weight)
+    x, w = design(rows, task, terms), weights(rows, real_weight)
     y = np.array([task.label(r) for r in rows], dtype=float)
     trained = np.array([task.fitted_on(r) for r in rows])
     mean, scale, coef, intercept = fit_logistic(x[trained], y[trained], w[trained], l2)

@@ -13,6 +13,7 @@ passages from the index's SQLite file as a search needs them (retrieval.store.Pa
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Sequence
@@ -55,6 +56,11 @@ TITLE_WEIGHT = 0.2
 # that shares the question's words *and* says when or how much. Measured on real_dev (README, "Answer types").
 ANSWER_WEIGHT = 0.2
 ANSWER_SENTENCE_WEIGHT = 0.2
+# A passage loses POSITION_WEIGHT times the log of 1 + its paragraph's number in its document: of sibling paragraphs
+# that cover a question alike, the earlier one answers more often (a notice or an article states its arrangements
+# first, and ends with notes, contacts and appendices). Measured on real_dev (README, "Earlier paragraphs first").
+POSITION_WEIGHT = 0.06
+LEAD_SLACK = 20  # further passages ranked so that the best by evidence alone are among them
 SIGNAL_CANDIDATES = 10  # the candidates the decline's signals look at (margin, concentration, a place named in the document)
 
 
@@ -63,7 +69,9 @@ class Ranked:
     """One passage in a ranking, with the evidence behind its place."""
 
     row: int
-    score: float  # fused (or lexical) ranking score; only the order means something
+    # Fused (or lexical) ranking score; only the order means something. Lexical alone, the score before the position
+    # term (POSITION_WEIGHT): the order is the score less that term, so a later passage can stand first by its score.
+    score: float
     lexical_rank: int | None
     dense_rank: int | None
     coverage: Coverage
@@ -78,6 +86,11 @@ class Assessed:
     signals: tuple[Signals, ...]  # of the first passages (as many as asked for)
     probabilities: tuple[float, ...]  # that the corpus answers, on each passage's evidence (dense evidence where there is)
     right: tuple[float, ...]  # that each passage is the answer, if the corpus answers (the decline's two models)
+    # The passage whose evidence is best (the highest score: the first but for the position term) and the probability,
+    # on its signals, that the corpus answers the question: whether the documents answer does not hang on which of
+    # two sibling paragraphs goes first.
+    lead: Signals | None = None
+    answers: float = 0.0
 
 
 class Searcher:
@@ -255,43 +268,55 @@ class Searcher:
                 asked: tuple[AnswerType, ...] = ()) -> tuple[list[tuple[int, float]], dict[int, Coverage]]:
         """Lexical ranking of the BM25 top (row, score), best first: BM25 relative to the best, plus the share of
         the question the best sentence covers (read under the passage's title and heading), plus the share its
-        document's title holds, plus a bonus where the passage holds the kind of answer asked.
+        document's title holds, plus a bonus where the passage holds the kind of answer asked, less a little for a
+        paragraph further into its document.
 
-        Returns the ranking and the coverage of the passages it computed it for.
+        Returns the ranking, each passage with its score before the position term (its evidence: the decline judges
+        whether the documents answer on the passage whose evidence is best, retrieval.search.Assessed), and the
+        coverage of the passages it computed it for.
         """
         best = top[0][1] if top else 0.0
         covered: dict[int, Coverage] = {}
         refined = []
         texts = self._passages.indexed(row for row, _ in top[:REFINE])
         for i, (row, score) in enumerate(top):
-            bonus = 0.0
+            bonus = later = 0.0
             if i < REFINE:
                 covered[row] = _coverage(units, texts[row], asked)
                 bonus = SENTENCE_WEIGHT * covered[row].sentence_share + TITLE_WEIGHT * covered[row].title_share + answer_bonus(covered[row])
-            refined.append((row, score / best + bonus))
-        refined.sort(key=lambda pair: -pair[1])
-        return refined, covered
+                later = POSITION_WEIGHT * math.log1p(texts[row].position)
+            refined.append((row, score / best + bonus, later))
+        refined.sort(key=lambda item: -(item[1] - item[2]))
+        return [(row, score) for row, score, _ in refined], covered
 
     def assess(self, question: str, n: int = 1) -> Assessed:
         """Rank a question and weigh its first n passages with the decline's signals (no screening, no decline)."""
         query = self.query(question)
         units = self._units(query)
-        ranked = tuple(self.rank(question, n=max(n, SIGNAL_CANDIDATES), query=query, units=units))
+        found = self.rank(question, n=max(n, SIGNAL_CANDIDATES) + LEAD_SLACK, query=query, units=units)
+        ranked = tuple(found[:max(n, SIGNAL_CANDIDATES)])
         if not ranked:
             return Assessed((), (), (), ())
-        rows = [item.row for item in ranked]
-        read = self._passages.candidates(rows)
-        candidates = [Candidate(read[item.row][0], read[item.row][1], item.score, item.coverage, fold_script(read[item.row][2]))
-                      for item in ranked]
-        weighed = [signals(units, candidates, at, known=self._knows_unit, specificity=self._unit_idf, gazetteer=places(),
-                           documents=self._manifest.documents)
-                   for at in range(min(n, len(ranked)))]
+        # The passages by evidence alone (their score, before the position term): the decline judges whether the
+        # documents answer on the best of them, among the candidates that stand around it by evidence.
+        by_evidence = sorted(found, key=lambda item: -item.score)[:SIGNAL_CANDIDATES]
+        read = self._passages.candidates(item.row for item in (*ranked, *by_evidence))
+
+        def weigh(items: Sequence[Ranked], at: Sequence[int]) -> list[Signals]:
+            candidates = [Candidate(read[item.row][0], read[item.row][1], item.score, item.coverage, fold_script(read[item.row][2]))
+                          for item in items]
+            return [signals(units, candidates, i, known=self._knows_unit, specificity=self._unit_idf, gazetteer=places(),
+                            documents=self._manifest.documents) for i in at]
+
+        weighed = weigh(ranked, range(min(n, len(ranked))))
+        lead_signals = weigh(by_evidence, [0])[0]
         # A further passage answers on its own evidence (coverage, places), in a ranking whose first place stands out
         # as it does: its margin below the first is its place in the ranking, not evidence against it.
-        weighed = tuple([weighed[0]] + [replace(s, margin=weighed[0].margin, sentence_margin=weighed[0].sentence_margin) for s in weighed[1:]])
+        weighed = [weighed[0]] + [replace(s, margin=weighed[0].margin, sentence_margin=weighed[0].sentence_margin) for s in weighed[1:]]
         pairs = list(zip(ranked, weighed, strict=False))
-        return Assessed(ranked, weighed, tuple(self._probability(self._decline.answers, item, s) for item, s in pairs),
-                        tuple(self._probability(self._decline.right, item, s) for item, s in pairs))
+        return Assessed(ranked, tuple(weighed), tuple(self._probability(self._decline.answers, item, s) for item, s in pairs),
+                        tuple(self._probability(self._decline.right, item, s) for item, s in pairs),
+                        lead_signals, self._probability(self._decline.answers, by_evidence[0], lead_signals))
 
     def _knows_unit(self, text: str) -> bool:
         """Whether some passage contains a content unit (a Chinese word: each of its bigrams)."""
@@ -329,7 +354,7 @@ class Searcher:
         assessed = self.assess(screened.text, n=offset + k)
         if not assessed.ranked:
             return Answer(question, decline=DeclineReason.NOT_COVERED, detail="no passage shares a word with the question")
-        top, answers = assessed.signals[0], assessed.probabilities[0]
+        top, answers = assessed.lead or assessed.signals[0], assessed.answers
         outcome = self._decline.outcome(answers, assessed.right[0])
         if outcome is None:
             return Answer(

@@ -36,6 +36,7 @@ class Indexed:
     folded: str
     context: int  # characters before the body: the title and heading lines (0 when it has neither)
     title: int  # characters of the title, the first line (0 when the document has none)
+    position: int = 0  # the paragraph's number within its document, from 0 (corpus.model.Passage.position)
 
 
 @dataclass(frozen=True)
@@ -200,9 +201,11 @@ class PassageStore:
         return {row: _passage(*columns) for row, *columns in self._at(_COLUMNS, rows)}
 
     def indexed(self, rows: Iterable[int]) -> dict[int, Indexed]:
-        """The folded (indexed) text of these rows, with where its title and its body begin, by row."""
-        found = self._at("row, folded, length(text), json_extract(cite, '$.title')", rows)
-        return {row: Indexed(folded, len(folded) - body, len((title or "").strip())) for row, folded, body, title in found}
+        """The folded (indexed) text of these rows, with where its title and its body begin and its paragraph's place
+        in the document, by row."""
+        found = self._at("row, folded, length(text), json_extract(cite, '$.title'), position", rows)
+        return {row: Indexed(folded, len(folded) - body, len((title or "").strip()), position)
+                for row, folded, body, title, position in found}
 
     def candidates(self, rows: Iterable[int]) -> dict[int, tuple[str, str, str]]:
         """What the decline's signals read of these rows, in one query: document id, folded text and the document's
