@@ -7,7 +7,9 @@ of the type's units (9点, 5000元, 15个工作日), one of its words (免费, �
 number). The words live in retrieval/data/answer_types.json; everything here is pure and works on folded text
 (retrieval.text: simplified script, lower case), so 幾點 and 几点 are one cue.
 
-Cues are read longest first, each place of the question once: 几个小时 asks a duration, not a count (几个). A bare
+Cues are read longest first, each place of the question once: 几个小时 asks a duration, not a count (几个). A cue
+that names its measure word (多少所, 几套: ``cue_units``) asks for a count in that word, so 有多少所学校 is not held by
+a passage that counts pupils (全县在校学生102090人) but by one that counts schools (学校228所). A bare
 多少 asks nothing here: "some number" is held by almost every passage of a statistics page or an encyclopaedia, and
 measured, it only moved the SQuAD pools down (retrieval/README.md, "Answer types"). Places (在哪, 地址) neither: the
 answer to 在哪里 is as often a name as an address.
@@ -78,8 +80,12 @@ def parse_catalogue(data: Mapping[str, Any]) -> Catalogue:
     for name, spec in data["types"].items():
         number = data["short_number"] if spec.get("short_numbers") else data["number"]
         types[name] = AnswerType(name, instance_pattern(spec, number))
+        narrowed = spec.get("cue_units", {})
+        for unit, kin in narrowed.items():
+            # Held in the cue's own measure word (and its kin), also after 万 or 亿: 3.2万人 is a number of people.
+            types[f"{name}:{unit}"] = AnswerType(name, instance_pattern({"units": [f"{scale}{word}" for word in kin for scale in ("", "万", "亿")]}, number))
         for cue in spec.get("cues", ()):
-            owners.setdefault(cue, []).append(name)
+            owners.setdefault(cue, []).append(f"{name}:{cue[-1]}" if cue[-1] in narrowed else name)
         for cue in spec.get("cues_en", ()):
             owners.setdefault(cue, []).append(name)
             english.add(cue)

@@ -86,6 +86,22 @@ def test_a_text_holds_an_instance_of_a_type(name: str, text: str, expected: bool
     assert held(name, text) is expected
 
 
+@pytest.mark.parametrize(("question", "text", "expected"), [
+    ("万载县一共有多少所学校", "全县现有学校228所", True),
+    ("万载县一共有多少所学校", "全县在校学生102090人", False),  # a count, but of pupils
+    ("天河人才公寓这批有多少套", "房源总套数554套", True),
+    ("消費券網上登記咗幾多人", "网上登记人数达3.2万人", True),
+    ("消費券網上登記咗幾多人", "已有500名市民登记", True),  # 名 counts people as 人 does
+    ("消費券網上登記咗幾多人", "设登记点20个", False),
+    ("志愿能填几个", "填报1-2个志愿", True),  # 个 names no measure word of its own: any count
+    ("志愿能填几个", "共有学校5所", True),
+])
+def test_a_cue_that_names_its_measure_word_asks_for_a_count_in_it(question: str, text: str, expected: bool) -> None:
+    asked = asked_types(fold_script(question))
+    assert [t.name for t in asked] == ["count"]
+    assert holds(asked, fold_script(text)) is expected
+
+
 def test_a_catalogue_is_read_from_data() -> None:
     catalogue = parse_catalogue({"number": r"\d+", "types": {"weight": {
         "cues": ["多重"], "cues_en": ["how heavy"], "units": ["公斤"], "words": ["很轻"], "patterns": [r"\d+kg"]}}})

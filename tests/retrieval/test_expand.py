@@ -67,6 +67,15 @@ def test_cantonese_is_matched_as_typed() -> None:
     assert {(e.source, e.term) for e in cantonese("係咪", fold_script("係咪"), CITY)} >= {("系咪", "是不是")}
 
 
+def test_a_shot_of_vaccine_in_cantonese_reaches_the_vaccine_and_the_english_name_hong_kong_pages_use() -> None:
+    vocab = Vocab(["COVID-19疫苗常见问题：接种后保护可以维持多久？", "流感疫苗资助计划。"])
+    question = "打完新冠針保護可以維持幾耐"
+    found = {(e.source, e.term) for e in cantonese(question, fold_script(question), vocab)}
+    assert ("新冠针", "covid") in found  # the page says COVID-19, not 新冠
+    assert ("流感针", "流感疫苗") in {(e.source, e.term) for e in cantonese("打流感針", fold_script("打流感針"), vocab)}
+    assert ("新冠", "covid") in {(e.source, e.term) for e in colloquial("新冠疫苗", "新冠疫苗", vocab)}
+
+
 def test_table_targets_need_the_index_or_only_ask() -> None:
     table = {"几点关门": ("开放时间", "营业时间"), "几多": ("多少",)}
     found = table_expansions("图书馆几点关门 几多钱", table, "colloquial", CITY)
