@@ -83,7 +83,8 @@ def parse_catalogue(data: Mapping[str, Any]) -> Catalogue:
         narrowed = spec.get("cue_units", {})
         for unit, kin in narrowed.items():
             # Held in the cue's own measure word (and its kin), also after 万 or 亿: 3.2万人 is a number of people.
-            types[f"{name}:{unit}"] = AnswerType(name, instance_pattern({"units": [f"{scale}{word}" for word in kin for scale in ("", "万", "亿")]}, number))
+            units = [f"{scale}{word}" for word in kin for scale in ("", "万", "亿")]
+            types[f"{name}:{unit}"] = AnswerType(name, instance_pattern({"units": units}, number))
         for cue in spec.get("cues", ()):
             owners.setdefault(cue, []).append(f"{name}:{cue[-1]}" if cue[-1] in narrowed else name)
         for cue in spec.get("cues_en", ()):
