@@ -26,7 +26,9 @@ words are places). retrieval.decline turns them into a probability with a model 
   (retrieval.evidence.Coverage.expanded_share);
 - ``answer_missing``: the question asks a kind of answer (a time, an amount, a duration: retrieval.answer_type) and
   the passage holds no instance of it: it shares the question's words without saying what was asked;
-- ``answer_held``: the question asks a kind of answer and the passage holds one (both 0 when it asks none).
+- ``answer_held``: the question asks a kind of answer and the passage holds one (both 0 when it asks none);
+- ``title_share``: the share of the question its document's title holds (retrieval.evidence.Coverage.title_share):
+  a question about the document's own subject, rather than another service that shares its words.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from retrieval.expand import data_text, read_table
 NAMES = (
     "share", "sentence_share", "known_share", "doc_share", "doc_gain", "rare_share", "unknown_share", "place_missing",
     "place_matched", "number_missing", "margin", "sentence_margin", "concentration", "expansion_share",
-    "answer_missing", "answer_held",
+    "answer_missing", "answer_held", "title_share",
 )
 RARE_PART = 1 / 3  # the rarest third of a question's terms (at least two) make its "rare" terms
 _ADMIN_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|自治县|省|市|区|县)$")
@@ -81,6 +83,7 @@ class Signals:
     expansion_share: float = 0.0
     answer_missing: float = 0.0
     answer_held: float = 0.0
+    title_share: float = 0.0
 
     def vector(self, names: Sequence[str]) -> list[float]:
         """The features named, in that order (KeyError for a name that is not a signal)."""
@@ -205,4 +208,5 @@ def signals(
         expansion_share=cover.expanded_share,
         answer_missing=float(cover.answer_asked and not cover.holds_answer),
         answer_held=float(cover.answer_asked and cover.holds_answer),
+        title_share=cover.title_share,
     )

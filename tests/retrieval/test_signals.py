@@ -168,4 +168,11 @@ def test_new_signals_come_after_the_old_ones() -> None:
     assert NAMES[:14] == ("share", "sentence_share", "known_share", "doc_share", "doc_gain", "rare_share", "unknown_share",
                           "place_missing", "place_matched", "number_missing", "margin", "sentence_margin", "concentration",
                           "expansion_share")
-    assert NAMES[14:] == ("answer_missing", "answer_held")
+    assert NAMES[14:] == ("answer_missing", "answer_held", "title_share")
+
+
+def test_the_title_share_is_the_passage_s_coverage_s() -> None:
+    under = Candidate("a", "x", 1.0, Coverage(0.5, 0.5, (), title_share=0.4))
+    other = Candidate("b", "x", 0.8, Coverage(0.5, 0.5, ()))
+    found = [signals([unit("x")], [under, other], at, known=everything_known, specificity=by_weight) for at in range(2)]
+    assert [s.title_share for s in found] == [0.4, 0.0]
