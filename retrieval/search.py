@@ -309,7 +309,9 @@ class Searcher:
                             documents=self._manifest.documents) for i in at]
 
         weighed = weigh(ranked, range(min(n, len(ranked))))
-        lead_signals = weigh(by_evidence, [0])[0]
+        # Most often the position term moved nothing among these: the lead is the first, among the same candidates.
+        same = [item.row for item in by_evidence] == [item.row for item in ranked]
+        lead_signals = weighed[0] if same else weigh(by_evidence, [0])[0]
         # A further passage answers on its own evidence (coverage, places), in a ranking whose first place stands out
         # as it does: its margin below the first is its place in the ranking, not evidence against it.
         weighed = [weighed[0]] + [replace(s, margin=weighed[0].margin, sentence_margin=weighed[0].sentence_margin) for s in weighed[1:]]
