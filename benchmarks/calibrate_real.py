@@ -64,8 +64,8 @@ class Observation:
     doc: str  # the document the question is about ("" out of corpus): what the folds keep together
     label: int  # 1: the first passage answers (the right model's label; the answers model's is `answerable`)
     screened: str  # the screen's reason when the question is decided without searching ("" otherwise)
-    signals: dict[str, float]  # of the first passage: what the right model reads
-    lead: dict[str, float]  # of the passage whose evidence is best (Assessed.lead): what the answers model reads
+    signals: dict[str, float | None]  # of the first passage: what the right model reads (None: not measured)
+    lead: dict[str, float | None]  # of the passage whose evidence is best (Assessed.lead): what the answers model reads
 
     @property
     def real(self) -> bool:
@@ -153,11 +153,16 @@ def folds_of(rows: Sequence[Observation]) -> np.ndarray:
 
 
 def design(rows: Sequence[Observation], task: Task, terms: Sequence[str]) -> np.ndarray:
-    """The raw term values (a product for ``a*b``) of the signals the task reads."""
+    """The raw term values (a product for ``a*b``) of the signals the task reads; a signal not measured (None:
+    concentration in an index of one document) counts at its term's mean, as retrieval.decline.Logistic reads it."""
     x = np.ones((len(rows), len(terms)))
     for j, term in enumerate(terms):
         for name in term.split("*"):
-            x[:, j] *= [task.reads(row)[name] for row in rows]
+            values = [task.reads(row)[name] for row in rows]
+            x[:, j] *= [np.nan if value is None else value for value in values]
+        missing = np.isnan(x[:, j])
+        if missing.any():
+            x[missing, j] = np.nanmean(x[:, j]) if not missing.all() else 0.0
     return x
 
 

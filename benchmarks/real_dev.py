@@ -9,6 +9,11 @@ tuning needs beside it, in one run over one index:
   on the out-of-corpus questions: what the decline decides.
 
     python -m benchmarks.real_dev ../shared/eval/real_dev --index /tmp/rd-index [--build] [--json FILE]
+    python -m benchmarks.real_dev ../shared/eval/real_dev --one-document /tmp/rd-one
+
+``--one-document DIR``: each question against an index of its own document alone (a deployment of one document,
+as the bundled sample is), and the out-of-corpus questions against every OOD_EVERY-th of those indexes; the
+indexes are built under DIR on the first run and reused after.
 
 Gold strings are compared as score.py compares them: both sides folded to simplified script (OpenCC t2s), NFKC,
 whitespace removed. The set is for measuring and tuning; the hidden set of the same kind decides.
@@ -19,17 +24,23 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from retrieval.search import Searcher
 from retrieval.text import fold_script
 
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
 _WS = re.compile(r"\s+")
+OOD_EVERY = 6  # --one-document: the out-of-corpus questions go to every sixth document's index
 
 
 def fold_gold(text: str) -> str:
@@ -106,6 +117,33 @@ def measure(searcher: Searcher, questions: Sequence[Question], depth: int = 10, 
     return results
 
 
+def one_document(folder: Path, work: Path, settings: Settings) -> tuple[list[Result], list[Result]]:
+    """Each answerable question against an index of its own document alone, and the out-of-corpus questions
+    against every OOD_EVERY-th of those indexes (built under ``work`` where missing)."""
+    from bot.runtime import index_paths
+
+    answerable, ood = load_questions(folder)
+    by_doc: dict[str, list[Question]] = defaultdict(list)
+    for question in answerable:
+        by_doc[question.doc].append(question)
+    got: list[Result] = []
+    got_ood: list[Result] = []
+    for i, doc in enumerate(sorted(by_doc)):
+        index = work / "index" / doc
+        if not (index / "current").exists():
+            source = work / "docs" / doc
+            source.mkdir(parents=True, exist_ok=True)
+            for name in (doc, doc + ".meta.json"):
+                if (folder / "docs" / name).exists():
+                    shutil.copy(folder / "docs" / name, source / name)
+            index_paths(settings, [source], index)
+        searcher = Searcher.open(index, settings.index)
+        got += measure(searcher, by_doc[doc])
+        if i % OOD_EVERY == 0:
+            got_ood += measure(searcher, ood)
+    return got, got_ood
+
+
 def _pct(n: int, d: int) -> str:
     return f"{100.0 * n / d:5.1f}%" if d else "    -"
 
@@ -143,7 +181,9 @@ def report(answerable: Sequence[Result], ood: Sequence[Result]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.real_dev", description=__doc__.split("\n")[0])
     parser.add_argument("folder", type=Path, help="the real_dev folder (docs/, questions.jsonl, ood.jsonl)")
-    parser.add_argument("--index", type=Path, required=True, help="index directory (built from FOLDER/docs with --build)")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--index", type=Path, help="index directory (built from FOLDER/docs with --build)")
+    where.add_argument("--one-document", type=Path, metavar="DIR", help="each document's own index, under DIR (see above)")
     parser.add_argument("--build", action="store_true", help="index FOLDER/docs first")
     parser.add_argument("--json", type=Path, help="write every result here")
     args = parser.parse_args(argv)
@@ -152,12 +192,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.settings import Settings
 
     settings = Settings.from_env()
-    if args.build:
-        index_paths(settings, [args.folder / "docs"], args.index)
-    searcher = Searcher.open(args.index, settings.index)
-    answerable, ood = load_questions(args.folder)
-    got = measure(searcher, answerable)
-    got_ood = measure(searcher, ood)
+    if args.one_document:
+        got, got_ood = one_document(args.folder, args.one_document, settings)
+    else:
+        if args.build:
+            index_paths(settings, [args.folder / "docs"], args.index)
+        searcher = Searcher.open(args.index, settings.index)
+        answerable, ood = load_questions(args.folder)
+        got = measure(searcher, answerable)
+        got_ood = measure(searcher, ood)
     print("\n".join(report(got, got_ood)))
     if args.json:
         args.json.write_text(json.dumps({"answerable": [asdict(r) for r in got], "ood": [asdict(r) for r in got_ood]},

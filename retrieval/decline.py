@@ -220,9 +220,12 @@ class Logistic:
                 "intercept": self.intercept}
 
     def probability(self, signals: Signals) -> float:
+        """The probability on these signals; a term whose signal was not measured (None) counts at its mean."""
         z = self.intercept
         for term, mean, scale, coef in zip(self.terms, self.mean, self.scale, self.coef, strict=True):
-            z += coef * (term_value(signals, term) - mean) / scale
+            value = term_value(signals, term)
+            if value is not None:
+                z += coef * (value - mean) / scale
         return _sigmoid(z)
 
 
@@ -263,11 +266,14 @@ class DeclineModel:
         return Confidence.HIGH if right >= self.high else Confidence.LOW
 
 
-def term_value(signals: Signals, term: str) -> float:
-    """A model term's value: a signal, or the product of the signals joined by ``*``."""
+def term_value(signals: Signals, term: str) -> float | None:
+    """A model term's value: a signal, or the product of the signals joined by ``*``; None where one is not measured."""
     value = 1.0
     for name in term.split("*"):
-        value *= getattr(signals, name)
+        signal = getattr(signals, name)
+        if signal is None:
+            return None
+        value *= signal
     return value
 
 

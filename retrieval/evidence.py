@@ -4,7 +4,8 @@ A question's *content units* are its words (jieba, on folded text), Latin words 
 that only make it a question. A unit weighs what it says in general (its surprisal in jieba's word counts,
 so 的, 里 or 工作 count little and 驾照 much, whatever the size of the corpus) times how specific it is to
 some passages of the index (its IDF over the highest IDF; a multi-character Chinese word: the mean IDF of its
-bigrams, which the index knows even when jieba cut the passage differently).
+bigrams, which the index knows even when jieba cut the passage differently; each at least LEAST_SPECIFICITY of the
+highest, so that a word every passage holds, such as the title of an index of one document, still counts a little).
 A unit is covered by a passage when the passage's folded text contains it. Coverage is the covered share of
 the question's weight; sentence coverage is the best share within one sentence, since an answer usually
 stands in one sentence. Everything here is pure: the IDF function is passed in.
@@ -41,6 +42,11 @@ LATIN_WEIGHT = 6.0  # nor are Latin words: all weigh alike, and the corpus IDF (
 # Parts of words that make them ask rather than say (哪些方面, 怎么回事, 什么样).
 QUESTION_MARKERS = ("哪", "什么", "甚么", "怎", "谁", "几", "吗", "呢", "多少", "多久", "多长时间", "为何", "如何", "何时", "何处", "是否", "啥", "咋")
 FUNCTION_CHARS = frozenset("是的了在有和与及或也都就把被给跟让对向从到为以于这那个吗呢吧啊")
+# A word's specificity (its IDF over the highest; a Chinese word's bigrams each) counts at least this: a word that
+# most passages hold tells few of them apart, but it is still what the question is about, and the decline reads the
+# same weights. In an index of one document its title, prefixed to every passage, weighed nothing, and most answerable
+# questions were declined there (retrieval/README.md, "A deployment of one document").
+LEAST_SPECIFICITY = 0.15
 EXPANSION_DISCOUNT = 0.8  # a unit covered only through an expansion counts this share of its weight
 MAX_ALTERNATIVES = 6  # alternatives kept for one unit
 WEIGHED_AS_TARGET = frozenset({"cantonese"})  # expanders whose source weighs no more than its target, always
@@ -195,15 +201,16 @@ def _longest_known(text: str, known_word: Callable[[str], bool], longest: int = 
 
 
 def unit_weight(text: str, idf: Callable[[str], float], max_idf: float) -> float:
-    """What a unit of a question weighs: general surprisal times specificity to some passages; nothing for a word
-    that only asks."""
+    """What a unit of a question weighs: general surprisal times specificity to some passages (at least
+    LEAST_SPECIFICITY); nothing for a word that only asks."""
     if text in QUESTION_WORDS or (is_cjk(text) and any(marker in text for marker in QUESTION_MARKERS)):
         return 0.0
+    floor = LEAST_SPECIFICITY * max_idf
     if is_cjk(text) and len(text) > 1:
         bigrams = [text[i : i + 2] for i in range(len(text) - 1)]
-        specificity = sum(idf(b) for b in bigrams) / len(bigrams) / max_idf
+        specificity = sum(max(idf(b), floor) for b in bigrams) / len(bigrams) / max_idf
     else:
-        specificity = idf(text) / max_idf
+        specificity = max(idf(text), floor) / max_idf
     return background_weight(text) * specificity
 
 

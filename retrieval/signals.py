@@ -20,8 +20,8 @@ words are places). retrieval.decline turns them into a probability with a model 
 - ``number_missing``: a number the question names that the passage lacks;
 - ``margin``: how far the passage's ranking score stands above the best other candidate's (relative);
 - ``sentence_margin``: the same for the best sentence's coverage;
-- ``concentration``: how far the candidates crowd into the passage's document beyond chance (0 in an index of one
-  document);
+- ``concentration``: how far the candidates crowd into the passage's document beyond chance; None (not measured: the
+  decline counts it at its mean) in an index of one document, where all of them must come from it;
 - ``expansion_share``: the share of the passage's coverage that only the question's expansions found
   (retrieval.evidence.Coverage.expanded_share);
 - ``answer_missing``: the question asks a kind of answer (a time, an amount, a duration: retrieval.answer_type) and
@@ -79,7 +79,7 @@ class Signals:
     number_missing: float
     margin: float
     sentence_margin: float
-    concentration: float
+    concentration: float | None
     expansion_share: float = 0.0
     answer_missing: float = 0.0
     answer_held: float = 0.0
@@ -159,15 +159,16 @@ def unknown_share(units: Sequence[Unit], known: Callable[[str], bool]) -> float:
     return unbridged / total if total > 0 else 0.0
 
 
-def concentration(same_doc: int, candidates: int, documents: int | None) -> float:
+def concentration(same_doc: int, candidates: int, documents: int | None) -> float | None:
     """How far the candidates crowd into the passage's document beyond chance: 0 when they are spread as evenly as
-    the documents allow (and always in an index of one document, where crowding says nothing), 1 when all of them
-    come from it. With ``documents`` unknown, the plain share of candidates from the passage's document."""
+    the documents allow, 1 when all of them come from it; None in an index of one document (or of one candidate),
+    where crowding says nothing (0 would say the candidates are spread: against an answer). With ``documents`` unknown, the plain share
+    of candidates from the passage's document."""
     share = same_doc / candidates if candidates else 0.0
     if documents is None:
         return share
     chance = 1 / max(1, min(documents, candidates))
-    return max(0.0, (share - chance) / (1 - chance)) if chance < 1 else 0.0
+    return max(0.0, (share - chance) / (1 - chance)) if chance < 1 else None
 
 
 def signals(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.decline import ANSWER_THRESHOLD, DeclineModel, Logistic, confidence, default_model, is_gibberish, is_greeting, is_vague, screen, small_talk
-from retrieval.evidence import Unit, background_weight, content_units, coverage
+from retrieval.evidence import LEAST_SPECIFICITY, Unit, background_weight, content_units, coverage
 from retrieval.model import Confidence, DeclineReason
 from retrieval.signals import NAMES, Signals
 
@@ -122,6 +122,16 @@ def test_a_logistic_function_of_standardised_terms() -> None:
     assert fitted.probability(some_signals(share=1.0, place_missing=1.0)) < fitted.probability(some_signals(share=1.0))
 
 
+def test_a_signal_not_measured_counts_at_its_mean() -> None:
+    # concentration in an index of one document (retrieval.signals.concentration): no evidence either way.
+    fitted = logistic(terms=["share", "concentration"], mean=[0.5, 0.4], scale=[0.25, 0.2], coef=[2.0, 1.0])
+    unmeasured = fitted.probability(some_signals(share=0.75, concentration=None))  # type: ignore[arg-type]
+    assert unmeasured == pytest.approx(fitted.probability(some_signals(share=0.75, concentration=0.4)))
+    assert fitted.probability(some_signals(share=0.75, concentration=0.0)) < unmeasured
+    product = logistic(terms=["share*concentration"], mean=[0.2], scale=[0.1], coef=[1.0])
+    assert product.probability(some_signals(share=0.75, concentration=None)) == pytest.approx(0.5)  # type: ignore[arg-type]
+
+
 def test_three_outcomes_from_the_two_probabilities() -> None:
     fitted = model()  # low 0.4 on the probability that the corpus answers, high 0.8 on the first passage's
     assert fitted.outcome(0.9, 0.9) is Confidence.HIGH and fitted.outcome(0.4, 0.8) is Confidence.HIGH
@@ -228,4 +238,7 @@ def test_words_every_passage_has_count_little() -> None:
         return 0.1 if term in ("上合", "示范", "范区") else 5.0
 
     units = content_units("上合示范区的天气怎么样", idf, 5.0)
-    assert coverage(units, "上合示范区发布了政策。").share < 0.3
+    # They weigh at the least specificity (the index's subject is still what the question names) ...
+    assert {u.text: u.weight for u in units}["上合"] == pytest.approx(background_weight("上合") * LEAST_SPECIFICITY)
+    # ... so that what the question asks about, which no passage holds, outweighs them.
+    assert coverage(units, "上合示范区发布了政策。").share < 0.4

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.evidence import EXPANSION_DISCOUNT, content_units, coverage, unit_weight
+from retrieval.evidence import EXPANSION_DISCOUNT, LEAST_SPECIFICITY, background_weight, content_units, coverage, unit_weight
 from retrieval.expand import Expansion
 
 
@@ -134,3 +134,11 @@ def test_colloquial_question_words_weigh_nothing() -> None:
     # "How long" asks (the duration answer type rewards the passages that say one); it is no content of its own.
     assert [u.text for u in content_units("身份证有效期多久", flat_idf, 5.0)] == ["身份证", "有效期"]
     assert not any("多长时间" in u.text for u in content_units("审核要多长时间", flat_idf, 5.0))
+
+
+def test_a_word_every_passage_holds_still_weighs() -> None:
+    # Its IDF is 0 (the title of an index of one document is in every passage), but it is what the question is about.
+    assert unit_weight("社保卡", lambda term: 0.0, 5.0) == pytest.approx(background_weight("社保卡") * LEAST_SPECIFICITY)
+    assert unit_weight("社保卡", flat_idf, 5.0) == pytest.approx(background_weight("社保卡"))
+    assert unit_weight("社保卡", lambda term: {"社保": 5.0}.get(term, 0.0), 5.0) == pytest.approx(
+        background_weight("社保卡") * (1.0 + LEAST_SPECIFICITY) / 2)

@@ -9,6 +9,7 @@ from retrieval.signals import (
     NAMES,
     Candidate,
     Signals,
+    concentration,
     covered_share,
     names_place,
     place_names,
@@ -126,6 +127,12 @@ def test_no_place_in_the_question_is_neither_missing_nor_matched() -> None:
     found = signals([unit("社保卡")], [candidate("a", "社保卡", 1.0, ("社保卡",))], known=everything_known, specificity=by_weight,
                     gazetteer=GAZETTEER)
     assert found.place_missing == 0.0 and found.place_matched == 0.0
+
+
+def test_concentration_is_not_measured_in_an_index_of_one_document() -> None:
+    assert concentration(3, 3, documents=1) is None
+    assert concentration(3, 3, documents=2) == 1.0 and concentration(0, 4, documents=2) == 0.0
+    assert concentration(1, 2, documents=None) == 0.5  # documents unknown: the plain share
 
 
 def test_margins_and_numbers() -> None:
