@@ -97,8 +97,8 @@ def observe(searcher: Searcher, group: str, questions: Sequence[tuple[str, str, 
         else:
             label = int(gold is not None and top.doc_id == gold)
         first, lead = assessed.signals[0], assessed.lead or assessed.signals[0]
-        rows.append(Observation(group, question, doc, label, "", {name: float(getattr(first, name)) for name in NAMES},
-                                {name: float(getattr(lead, name)) for name in NAMES}))
+        rows.append(Observation(group, question, doc, label, "", {name: getattr(first, name) for name in NAMES},
+                                {name: getattr(lead, name) for name in NAMES}))
     return rows
 
 
