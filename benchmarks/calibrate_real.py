@@ -96,7 +96,8 @@ def observe(searcher: Searcher, group: str, questions: Sequence[tuple[str, str, 
             label = int(gold_rank([top.text], gold) == 1)
         else:
             label = int(gold is not None and top.doc_id == gold)
-        first, lead = assessed.signals[0], assessed.lead or assessed.signals[0]
+        first, lead = assessed.signals[0], assessed.lead
+        assert lead is not None  # assess weighs a lead whenever it ranks a passage
         rows.append(Observation(group, question, doc, label, "", {name: getattr(first, name) for name in NAMES},
                                 {name: getattr(lead, name) for name in NAMES}))
     return rows
@@ -207,7 +208,7 @@ class Task:
     name: str
     label: Callable[[Observation], int]
     fitted_on: Callable[[Observation], bool]
-    reads: Callable[[Observation], dict[str, float]]
+    reads: Callable[[Observation], dict[str, float | None]]
 
 
 ANSWERS = Task("answers", lambda r: r.answerable, lambda r: True, lambda r: r.lead)

@@ -356,7 +356,8 @@ class Searcher:
         assessed = self.assess(screened.text, n=offset + k)
         if not assessed.ranked:
             return Answer(question, decline=DeclineReason.NOT_COVERED, detail="no passage shares a word with the question")
-        top, answers = assessed.lead or assessed.signals[0], assessed.answers
+        top, answers = assessed.lead, assessed.answers
+        assert top is not None  # assess weighs a lead whenever it ranks a passage
         outcome = self._decline.outcome(answers, assessed.right[0])
         if outcome is None:
             return Answer(

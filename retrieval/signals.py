@@ -85,8 +85,8 @@ class Signals:
     answer_held: float = 0.0
     title_share: float = 0.0
 
-    def vector(self, names: Sequence[str]) -> list[float]:
-        """The features named, in that order (KeyError for a name that is not a signal)."""
+    def vector(self, names: Sequence[str]) -> list[float | None]:
+        """The features named, in that order (None for one not measured; KeyError for a name that is not a signal)."""
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         return [values[name] for name in names]
 
@@ -162,8 +162,8 @@ def unknown_share(units: Sequence[Unit], known: Callable[[str], bool]) -> float:
 def concentration(same_doc: int, candidates: int, documents: int | None) -> float | None:
     """How far the candidates crowd into the passage's document beyond chance: 0 when they are spread as evenly as
     the documents allow, 1 when all of them come from it; None in an index of one document (or of one candidate),
-    where crowding says nothing (0 would say the candidates are spread: against an answer). With ``documents`` unknown, the plain share
-    of candidates from the passage's document."""
+    where crowding says nothing (0 would say the candidates are spread: against an answer). With ``documents``
+    unknown, the plain share of candidates from the passage's document."""
     share = same_doc / candidates if candidates else 0.0
     if documents is None:
         return share
