@@ -44,7 +44,7 @@ from retrieval.vectors import build_vectors, choose_kind, extend_previous, save_
 
 log = logging.getLogger(__name__)
 
-LEXICAL_SCHEME = f"fold-t2s+uni+bi+wordnum+jieba+title/v2;bm25 k1={K1} b={B}"  # another scheme needs a rebuild
+LEXICAL_SCHEME = f"fold-t2s+variants+uni+bi+wordnum+jieba+title/v3;bm25 k1={K1} b={B}"  # another scheme needs a rebuild
 DEFAULT_TERMS = TermScheme(LEXICAL_SCHEME)  # retrieval.text.lexical_terms under that name
 PROGRESS_MIN_PASSAGES = 2000  # below this a build takes a few seconds and needs no bar
 ENCODE_BATCHES_PER_CHUNK = 4  # batches per encoder call; each chunk is cached as soon as it is done

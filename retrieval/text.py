@@ -1,9 +1,9 @@
 """Text for matching: script folding and the tokens that BM25 and the decline check compare.
 
-Folding (traditional→simplified with OpenCC, full-width→half-width, lower-case) is applied to passages and
-questions alike, and only where text is compared; quotes keep the original script. Folding keeps one folded
-character per original character wherever it can, so a match in folded text maps back to the same positions
-in the original (the bold terms of a reply).
+Folding (traditional→simplified with OpenCC, then the few variant characters OpenCC keeps, data/variants.tsv;
+full-width→half-width, lower-case) is applied to passages and questions alike, and only where text is compared;
+quotes keep the original script. Folding keeps one folded character per original character wherever it can, so a
+match in folded text maps back to the same positions in the original (the bold terms of a reply).
 
 Tokens:
 - Chinese (and other CJK) runs: every character and every pair of neighbouring characters;
@@ -70,10 +70,27 @@ def fold_width_case(text: str) -> str:
 
 
 def fold_script(text: str) -> str:
-    """Fold text for comparison: traditional→simplified, full-width→half-width, lower-case Latin."""
+    """Fold text for comparison: traditional→simplified, full-width→half-width, lower-case Latin, and the variant
+    characters OpenCC keeps to their standard form (``variants``: 衞 → 卫, 帐 → 账)."""
     converter = _converter()
     with _lock:  # the bindings do not promise that one converter may be used by two threads at once
-        return converter.convert(fold_width_case(text))
+        folded = converter.convert(fold_width_case(text))
+    table, present = variants()
+    # Most texts hold none: a search costs a twentieth of a translation (retrieval/README.md, "Variant characters").
+    return folded.translate(table) if present.search(folded) else folded
+
+
+@lru_cache(maxsize=1)
+def variants() -> tuple[dict[int, int], re.Pattern[str]]:
+    """data/variants.tsv as a str.translate table (variant characters → standard simplified ones, one for one) and a
+    pattern that finds any of them."""
+    from retrieval.expand import data_text, read_table  # retrieval.expand imports this module
+
+    table = read_table(data_text("variants.tsv"))
+    bad = [variant for variant, standard in table.items() if len(variant) != 1 or [len(s) for s in standard] != [1]]
+    if bad:
+        raise ValueError(f"variants.tsv: not one character for one character: {bad}")
+    return {ord(variant): ord(standard[0]) for variant, standard in table.items()}, re.compile(f"[{''.join(table)}]")
 
 
 def fold_aligned(text: str, convert: Callable[[str], str] | None = None) -> tuple[str, tuple[int, ...] | None]:

@@ -17,6 +17,7 @@ from retrieval.text import (
     lexical_terms,
     query_terms,
     tokenize,
+    variants,
 )
 
 
@@ -24,6 +25,15 @@ def test_fold_makes_traditional_simplified_full_width_half_and_latin_lower() -> 
     assert fold_script("上合示範區黨工委") == "上合示范区党工委"
     assert fold_script("ＡＢＣ１２３，Ｈｅｌｌｏ") == "abc123,hello"
     assert fold_script("膠州市長是誰？") == "胶州市长是谁?"
+
+
+def test_fold_takes_the_variants_opencc_keeps_to_the_mainland_s_form() -> None:
+    """Hong Kong writes 衞生署, the mainland 卫生署; 帳戶 folds to 帐户 where a mainland notice says 账户."""
+    assert fold_script("衞生署") == fold_script("卫生署") == "卫生署"
+    assert fold_script("個人帳戶") == fold_script("个人账户") == fold_script("個人賬戶") == "个人账户"
+    assert fold_script("瞭解") == "了解" and fold_script("蚊帳") == fold_script("蚊帐")  # both sides alike
+    assert surface_terms(("卫生署",), "衞生署今日公佈") == ("衞生署",)  # bold terms stay in the original script
+    assert all(len(chr(a)) == len(chr(b)) == 1 for a, b in variants()[0].items())
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60))
