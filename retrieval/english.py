@@ -200,7 +200,8 @@ def spellings() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
 
 
 def american(word: str) -> list[str]:
-    """The American spellings a British word may have (licence → license, centres → centers; "" ones none)."""
+    """The American spellings a British word may have (licence → license, centres → centers); none for a word that
+    is spelled alike."""
     words, endings = spellings()
     found = [words[word]] if word in words else []
     for british, spelled in endings:

@@ -171,7 +171,6 @@ def test_the_shipped_glossary_reads() -> None:
     assert all(key == key.lower() and 0 < len(words) <= 4 for key, words in terms.items())
 
 
-
 KINDS = """櫃檯 柜台 [gui4 tai2] /sales counter/front desk/bar/
 收銀台 收银台 [shou1 yin2 tai2] /checkout counter/cashier's desk/
 計數器 计数器 [ji4 shu4 qi4] /counter/
