@@ -19,6 +19,7 @@ from corpus.metadata import (
     dateline,
     dateline_rank,
     ends_with_punctuation,
+    is_filing_label,
     looks_like_heading,
     looks_like_title,
     parse_date,
@@ -175,6 +176,8 @@ def _classify(units: list[Unit], metadata: dict[str, str]) -> list[ClassifiedLin
             out.append(ClassifiedLine(unit.line, text, "byline"))
         elif kind_of_furniture:
             out.append(ClassifiedLine(unit.line, text, "furniture", kind_of_furniture))
+        elif not row and not title_seen and not body_seen and is_filing_label(text):
+            out.append(ClassifiedLine(unit.line, text, "furniture", "filing label"))
         elif not row and dateline(text) and (not body_seen or dateline_rank(text) == DateRank.PUBLISHED):
             out.append(ClassifiedLine(unit.line, text, "dateline"))
         elif not row and not title_seen and (

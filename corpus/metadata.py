@@ -102,6 +102,16 @@ def title_text(line: str) -> str:
     return _TITLE_LABEL.sub("", line, count=1)
 
 
+# A filing label above an attachment's title: 附件1：, 附件二, 附表3, 附录A. It says where the document was filed
+# (the attachment of some notice), not what it is about.
+_FILING_LABEL = re.compile(r"^(?:附件|附表|附录|附錄|附图|附圖)\s*(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3}|[A-Za-z])?\s*[:：]?$")
+
+
+def is_filing_label(line: str) -> bool:
+    """A line that only labels the document as an attachment (附件1：), as attachments carry above their title."""
+    return bool(_FILING_LABEL.match(line.strip()))
+
+
 def looks_like_title(line: str) -> bool:
     """A line that can be an article's title: not long, not a finished sentence, not furniture, a URL or a number."""
     if not _short(line, MAX_TITLE_CHARS) or ends_sentence(line) or line.endswith(("，", ",", "、", ":", "：")):

@@ -284,6 +284,21 @@ def test_a_title_label_is_not_part_of_the_title() -> None:
     assert clean("标题：天河区推进家庭医生签约服务", BODY).document.title == "天河区推进家庭医生签约服务"
 
 
+@pytest.mark.parametrize("label", ["附件1：", "附件", "附件二", "附表 3:", "附錄A"])
+def test_an_attachment_label_above_the_title_is_not_the_title(label: str) -> None:
+    title = "2016年宜春市市直机关遴选公务员职位表"
+    cleaned = clean(label, title, BODY)
+    assert cleaned.document.title == title
+    assert not any(label in t for t in texts(cleaned))  # nor text to quote under every part
+
+
+def test_an_attachment_label_in_the_body_stays() -> None:
+    cleaned = clean("老旧小区加装电梯补贴标准公布", BODY, "附件1：", "补贴申请表")
+    assert cleaned.document.title == "老旧小区加装电梯补贴标准公布"
+    assert any("附件1：" in t for t in texts(cleaned))
+    assert clean("附件1：申请表", BODY).document.title == "附件1：申请表"  # a label with its words is a title
+
+
 def test_a_labelled_publication_date_beats_a_page_generation_time() -> None:
     assert dateline_rank("发表时间：2025-03-28 16:55:56信息来源：区卫生健康局浏览量：-") == DateRank.PUBLISHED
     assert dateline_rank("页面生成时间 2023-08-16 10:33:59") == DateRank.GENERATED
