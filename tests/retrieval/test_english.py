@@ -171,6 +171,14 @@ def test_the_shipped_glossary_reads() -> None:
     assert all(key == key.lower() and 0 < len(words) <= 4 for key, words in terms.items())
 
 
+def test_statistical_terms_are_official_names_not_glosses(reverse: dict) -> None:
+    stats = Vocab(["户籍人口性别比为97.73。", "常住人口出生率。", "登记结婚。", "人口普查。"])
+    found = english_expansions("what was the sex ratio of shenzhen's registered population?", stats, 0.8, reverse)
+    pairs = [(e.source, e.term) for e in found]
+    assert ("registered population", "户籍人口") in pairs and ("sex ratio", "性别比") in pairs
+    assert not any(e.term == "登记" for e in found)  # not registered + population word by word
+
+
 KINDS = """櫃檯 柜台 [gui4 tai2] /sales counter/front desk/bar/
 收銀台 收银台 [shou1 yin2 tai2] /checkout counter/cashier's desk/
 計數器 计数器 [ji4 shu4 qi4] /counter/
