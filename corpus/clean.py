@@ -150,6 +150,14 @@ def _is_heading(units: Sequence[Unit], i: int, hints: set[str], rows: set[str], 
     return not looks_like_heading(after.text) or len(after.text) > len(text) * 3
 
 
+def _rewords(line: str, known_title: str) -> bool:
+    """Whether a line is the title its reader already found, in the page's own wording: the same words, or the
+    <title>'s without the site's name (怎么申领广州市社会保障卡？ of 怎么申领广州市社会保障卡？_广州市人民政府门户网站).
+    No other line is taken for it: not the first section's heading 一、2025年发放情况 under a page titled for the whole."""
+    shorter, longer = sorted((compact(line), compact(known_title)), key=len)
+    return bool(shorter) and shorter in longer and len(shorter) * 2 >= len(longer)
+
+
 def _classify(units: list[Unit], metadata: dict[str, str]) -> list[ClassifiedLine]:
     """Walk the units in order, deciding for each: title, dateline, byline, heading, body or furniture.
 
@@ -181,7 +189,7 @@ def _classify(units: list[Unit], metadata: dict[str, str]) -> list[ClassifiedLin
         elif not row and dateline(text) and (not body_seen or dateline_rank(text) == DateRank.PUBLISHED):
             out.append(ClassifiedLine(unit.line, text, "dateline"))
         elif not row and not title_seen and (
-            (known_title and text == known_title) or (not body_seen and looks_like_title(text) and text not in heading_hints)
+            _rewords(text, known_title) if known_title else (not body_seen and looks_like_title(text) and text not in heading_hints)
         ):
             out.append(ClassifiedLine(unit.line, text, "title"))
             title_seen = True

@@ -31,6 +31,8 @@ from corpus.metadata import byline, dateline, looks_like_heading, parse_date, re
         ("【責任編輯:李四】", "editor or source line"),
         ("(编辑：王五)", "editor or source line"),
         ("来源：新华社", "editor or source line"),
+        ("信息来源：广州市人力资源和社会保障数据服务中心（挂广州市社会保障卡服务中心牌子）", "editor or source line"),
+        ("文章來源：市人力资源社会保障局官网", "editor or source line"),
         ("（完）", "end mark"),
         ("- 12 -", "page number"),
         ("第 3 页", "page number"),

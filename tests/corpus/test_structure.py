@@ -299,6 +299,16 @@ def test_an_attachment_label_in_the_body_stays() -> None:
     assert clean("附件1：申请表", BODY).document.title == "附件1：申请表"  # a label with its words is a title
 
 
+def test_a_section_heading_is_not_taken_for_the_title_a_reader_found() -> None:
+    title = "广州市残疾人两项补贴2025年发放情况和2026年发放标准"
+    cleaned = clean("一、2025年发放情况", BODY, "二、2026年发放标准", BODY + "完。", title=title)
+    assert cleaned.document.title == title
+    assert [p.heading for p in passages_of(cleaned, 400)] == ["一、2025年发放情况", "二、2026年发放标准"]
+    # The page's own wording of the title (without the site's name) is still the title, not a heading.
+    cleaned = clean("怎么申领广州市社会保障卡？", "一、申领对象", BODY, title="怎么申领广州市社会保障卡？_广州市人民政府门户网站")
+    assert [p.heading for p in passages_of(cleaned, 400)] == ["一、申领对象"]
+
+
 def test_a_labelled_publication_date_beats_a_page_generation_time() -> None:
     assert dateline_rank("发表时间：2025-03-28 16:55:56信息来源：区卫生健康局浏览量：-") == DateRank.PUBLISHED
     assert dateline_rank("页面生成时间 2023-08-16 10:33:59") == DateRank.GENERATED
