@@ -41,6 +41,7 @@ __all__ = ["ClassifiedLine", "Cleaned", "Paragraph", "clean_document"]
 LineKind = Literal["title", "dateline", "byline", "heading", "body", "furniture"]
 TOC_ENTRY_CHARS = 40  # a table-of-contents entry is a short line
 NOTE_UNITS = 12  # a regulation's header note sits in its first few units
+TOP_SECTION = "一、"  # the ordinal family of a Chinese document's top-level sections (shapes.ordinal_family)
 _CONTINUATION_START = "，,、。．.；;：:）)】」』”’》〉…"  # a line that opens with these goes on from the line above
 
 
@@ -138,7 +139,8 @@ def _is_heading(units: Sequence[Unit], i: int, hints: set[str], rows: set[str], 
         if list_family(after.text) == family or (before is not None and list_family(before.text) == family):
             return False
         heads_a_list = ordinal_family(after.text) is not None or is_lead_in(after.text)
-        return heads_a_list or (not looks_like_heading(after.text) and len(after.text) >= len(text))
+        # 三、受理单位 over 广州市社保经办窗口: a top-level section of a notice or guide heads even a short answer.
+        return heads_a_list or family == TOP_SECTION or (not looks_like_heading(after.text) and len(after.text) >= len(text))
     if before is not None and is_lead_in(before.text):
         return False  # an item of the list that line introduces
     if is_label_value(text):

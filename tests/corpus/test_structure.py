@@ -265,6 +265,20 @@ def test_a_table_row_or_list_item_never_becomes_a_heading() -> None:
     assert any(row in t for t in texts(cleaned))
 
 
+def test_a_top_level_section_heads_a_short_answer() -> None:
+    cleaned = clean("指南", "一、受理条件", BODY, "二、受理单位", "广州市社保经办窗口", "三、办理时限", "法定办结时限：20个工作日",
+                    "承诺办结时限：10个工作日", "四、收费标准", "不收费")
+    assert [(p.heading, p.text) for p in passages_of(cleaned, 400)] == [
+        ("一、受理条件", BODY),
+        (None, "二、受理单位\n广州市社保经办窗口"),  # a section of one short line is quoted with its heading
+        ("三、办理时限", "法定办结时限：20个工作日"),
+        ("三、办理时限", "承诺办结时限：10个工作日"),
+        (None, "四、收费标准\n不收费"),
+    ]  # not 二、受理单位 … 三、办理时限 … run together under 一、受理条件
+    # Short items of one list stay items, not headings.
+    assert clean("指南", "所需材料：", "一、身份证", "二、户口簿", "三、照片", BODY).document.headings == ()
+
+
 def test_numbered_titles_are_headings_but_numbered_items_are_not() -> None:
     cleaned = clean("指南", "一、申请条件", BODY, "二、办理流程", "1.登录系统", "2.上传材料", "3.提交申请", BODY + "完。")
     assert cleaned.document.headings == ("一、申请条件", "二、办理流程")
