@@ -163,8 +163,9 @@ def _rewords(line: str, known_title: str) -> bool:
 def _classify(units: list[Unit], metadata: dict[str, str]) -> list[ClassifiedLine]:
     """Walk the units in order, deciding for each: title, dateline, byline, heading, body or furniture.
 
-    The title is the first line of text that can be one; datelines are looked for before the first body
-    paragraph (a labelled publication date, 发布日期：…, anywhere), so a paragraph that starts with a date stays a
+    The title is the first line of text that can be one (under a filing label such as 附件1：, which is dropped),
+    or, when the reader found the title, the line that rewords it (``_rewords``); datelines are looked for before the
+    first body paragraph (a labelled publication date, 发布日期：…, anywhere), so a paragraph that starts with a date stays a
     paragraph. A table row (metadata["rows"]) is only ever body or furniture.
     """
     heading_hints = _hints(metadata.get("headings"))

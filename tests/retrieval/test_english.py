@@ -172,11 +172,13 @@ def test_the_shipped_glossary_reads() -> None:
 
 
 def test_statistical_terms_are_official_names_not_glosses(reverse: dict) -> None:
-    stats = Vocab(["户籍人口性别比为97.73。", "常住人口出生率。", "登记结婚。", "人口普查。"])
-    found = english_expansions("what was the sex ratio of shenzhen's registered population?", stats, 0.8, reverse)
+    stats = Vocab(["常住人口出生率为8.5‰。", "人均可支配收入增长。", "人口普查。", "出生。"])
+    found = english_expansions("what was the birth rate of the permanent population?", stats, 0.8, reverse)
     pairs = [(e.source, e.term) for e in found]
-    assert ("registered population", "户籍人口") in pairs and ("sex ratio", "性别比") in pairs
-    assert not any(e.term == "登记" for e in found)  # not registered + population word by word
+    assert ("permanent population", "常住人口") in pairs and ("birth rate", "出生率") in pairs
+    assert not any(e.term in ("出生", "人口") for e in found)  # not word by word
+    found = english_expansions("per capita disposable income", stats, 0.8, reverse)
+    assert [(e.source, e.term) for e in found] == [("per capita", "人均"), ("disposable income", "可支配收入")]
 
 
 KINDS = """櫃檯 柜台 [gui4 tai2] /sales counter/front desk/bar/
