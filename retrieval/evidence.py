@@ -91,6 +91,10 @@ class Coverage:
     holds_answer: bool = False
     answer_sentence_share: float = 0.0
     title_share: float = 0.0  # the share of the question its document's title holds (0 when not measured)
+    # The share of the question's numbers (2026, 65) that the passage's own text holds, its heading or body, not its
+    # document's title alone: of sibling paragraphs under a title that says 2025年…和2026年…, the one about 2026 says
+    # it. 0 when the question names no number.
+    number_share: float = 0.0
 
 
 def background_weight(word: str) -> float:
@@ -304,7 +308,16 @@ def coverage(units: Sequence[Unit], folded_passage: str, asked: Sequence[AnswerT
         answer_sentence_share=best_answer / total,
         title_share=sum(weight for (_, weight, _, _), here in zip(found, _within(found, folded_passage[:title], latin_found), strict=True)
                         if here) / total,
+        number_share=_number_share(units, folded_passage[title:]),
     )
+
+
+def _number_share(units: Sequence[Unit], text: str) -> float:
+    """The share of the question's numbers that the text holds as numbers (65 in 65岁, not in 165)."""
+    numbers = [unit.text for unit in units if unit.text[:1].isdigit()]
+    if not numbers:
+        return 0.0
+    return sum(bool(re.search(rf"(?<![\d.]){re.escape(number)}(?![\d])", text)) for number in numbers) / len(numbers)
 
 
 def _within(found: Sequence[tuple[str, float, bool, str | None]], text: str, latin: bool) -> list[bool]:

@@ -60,6 +60,9 @@ ANSWER_SENTENCE_WEIGHT = 0.2
 # that cover a question alike, the earlier one answers more often (a notice or an article states its arrangements
 # first, and ends with notes, contacts and appendices). Measured on real_dev (README, "Earlier paragraphs first").
 POSITION_WEIGHT = 0.06
+# A passage gains NUMBER_WEIGHT times the share of the question's numbers its own heading or body holds (Coverage.
+# number_share), not only its document's title. Measured on real_dev (README, "Numbers in the passage itself").
+NUMBER_WEIGHT = 0.1
 LEAD_SLACK = 20  # further passages ranked so that the best by evidence alone are among them
 SIGNAL_CANDIDATES = 10  # the candidates the decline's signals look at (margin, concentration, a place named in the document)
 
@@ -269,7 +272,7 @@ class Searcher:
         """Lexical ranking of the BM25 top (row, score), best first: BM25 relative to the best, plus the share of
         the question the best sentence covers (read under the passage's title and heading), plus the share its
         document's title holds, plus a bonus where the passage holds the kind of answer asked, less a little for a
-        paragraph further into its document.
+        paragraph further into its document; and a little where its own text holds the question's numbers.
 
         Returns the ranking, each passage with its score before the position term (its evidence: the decline judges
         whether the documents answer on the passage whose evidence is best, retrieval.search.Assessed), and the
@@ -283,7 +286,9 @@ class Searcher:
             bonus = later = 0.0
             if i < REFINE:
                 covered[row] = _coverage(units, texts[row], asked)
-                bonus = SENTENCE_WEIGHT * covered[row].sentence_share + TITLE_WEIGHT * covered[row].title_share + answer_bonus(covered[row])
+                cover = covered[row]
+                bonus = (SENTENCE_WEIGHT * cover.sentence_share + TITLE_WEIGHT * cover.title_share + answer_bonus(cover)
+                         + NUMBER_WEIGHT * cover.number_share)
                 later = POSITION_WEIGHT * math.log1p(texts[row].position)
             refined.append((row, score / best + bonus, later))
         refined.sort(key=lambda item: -(item[1] - item[2]))

@@ -66,3 +66,36 @@ def test_whether_the_documents_answer_is_judged_on_the_best_evidence_not_on_the_
     assert assessed.lead == without.lead == without.signals[0]
     assert assessed.answers == pytest.approx(without.answers)
     assert without.answers == pytest.approx(without.probabilities[0])
+
+
+YEARS_TITLE = "残疾人两项补贴2025年发放情况和2026年发放标准"
+YEARS = [
+    make_passage("2025", "2025年1月起，全市重度残疾人护理补贴标准为每人每月280元。", doc="subsidy", title=YEARS_TITLE, position=0),
+    make_passage("2026", "2026年1月起，全市重度残疾人护理补贴标准提高至每人每月290元。", doc="subsidy", title=YEARS_TITLE, position=1),
+    make_passage("other", "职工医保缴费基数按上年度工资确定。", doc="other", title="职工医保缴费基数通知"),
+]
+
+
+@pytest.fixture(scope="module")
+def years(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
+    index_dir = tmp_path_factory.mktemp("years") / "index"
+    build_index(YEARS, index_dir, IndexSettings(model="none", progress=False))
+    return Searcher.open(index_dir, SETTINGS)
+
+
+def test_the_sibling_that_says_the_question_s_year_goes_first(years: Searcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    question = "2026年重度残疾人护理补贴一个月多少"
+    assert _order(years, question)[0] == "2026"  # although its title names both years for both paragraphs
+    monkeypatch.setattr(search, "NUMBER_WEIGHT", 0.0)
+    assert _order(years, question)[0] == "2025"  # the number term's doing: otherwise the earlier paragraph first
+
+
+def test_a_number_counts_only_as_a_number() -> None:
+    from retrieval.evidence import Unit, coverage
+
+    units = (Unit("65", 4.0, False), Unit("老人", 2.0, False))
+    assert coverage(units, "年满65岁的老人").number_share == 1.0
+    assert coverage(units, "第165条 老人").number_share == 0.0  # not inside 165
+    assert coverage(units, "老人\n年满65岁", title=3).number_share == 1.0
+    assert coverage(units, "65岁老人优待\n老人乘车", title=7).number_share == 0.0  # in the title alone
+    assert coverage((Unit("老人", 2.0, False),), "年满65岁的老人").number_share == 0.0  # no number asked
