@@ -102,13 +102,6 @@ _LABEL_ONLY = re.compile(
     r"|图片来源|圖片來源|图片|圖片|作者|出品|策划|策劃|统筹|統籌)"
     r"\s*[:：]\s*[^。！？!?]{0,40}?[\]】)）]?$"
 )
-# A news photo's caption ends with its credit: the photographer's name and 攝 (鄭啟智攝, （記者 李明 攝）) or a
-# stock label (資料圖片). The credit follows a sentence end or stands alone, so 禁止拍摄 is not one.
-_PHOTO_CREDIT = re.compile(
-    r"(?:^|[。.！!；;\s（(])\s*(?:(?:記者|记者|攝影|摄影)\s*)?[\u4e00-\u9fff]{2,4}(?<![拍航偷录錄])\s*[攝摄][）)]?$"
-    r"|(?:資料|资料|網上|网上|網絡|网络|檔案|档案)(?:圖片|图片|相片|照片)[）)]?$"
-)
-_MAX_CAPTION_CHARS = 80
 _PAGE_NUMBER = re.compile(
     r"^(?:-\s*\d{1,4}\s*-|第\s*\d{1,4}\s*[页頁](?:\s*[,，/]?\s*共\s*\d{1,4}\s*[页頁])?"
     r"|page\s+\d{1,4}(?:\s+of\s+\d{1,4})?|\d{1,4}\s*/\s*\d{1,4})$",
@@ -189,8 +182,6 @@ def furniture_kind(line: str) -> str | None:
         return "page controls"
     if _LABEL_ONLY.match(line):
         return "editor or source line"
-    if len(line) <= _MAX_CAPTION_CHARS and _PHOTO_CREDIT.search(line):
-        return "photo caption"
     if _END_MARK.match(line):
         return "end mark"
     if _PAGE_NUMBER.match(line):

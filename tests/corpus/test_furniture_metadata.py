@@ -33,9 +33,6 @@ from corpus.metadata import byline, dateline, looks_like_heading, parse_date, re
         ("来源：新华社", "editor or source line"),
         ("信息来源：广州市人力资源和社会保障数据服务中心（挂广州市社会保障卡服务中心牌子）", "editor or source line"),
         ("文章來源：市人力资源社会保障局官网", "editor or source line"),
-        ("位於長沙灣體育館的社區檢測中心。鄭啟智攝", "photo caption"),
-        ("公務員事務局局長聶德權。資料圖片", "photo caption"),
-        ("市民排队等候检测。（新华社记者 张三 摄）", "photo caption"),
         ("（完）", "end mark"),
         ("- 12 -", "page number"),
         ("第 3 页", "page number"),
@@ -85,8 +82,6 @@ def test_furniture(line: str, kind: str) -> None:
         "关注老年人健康，提升服务水平。",
         "市民可通过微信订阅停水通知。",
         "中小学校",
-        "现场禁止拍摄",  # ends in 摄, but no photographer's credit
-        "展览期间请勿拍摄。",
         "第二条 本办法适用于本市行政区域内的养老服务。" + "市、区人民政府应当加强领导，统筹推进养老服务体系建设。" * 3,
     ],
 )
