@@ -157,6 +157,8 @@ def content_units(folded_question: str, idf: Callable[[str], float], max_idf: fl
             alternatives, replacing = _alternatives(text, folded_question, expansions)
             if replacing:
                 weight = min(weight, max(unit_weight(alt, idf, max_idf) for alt in replacing))
+            if any(alt.kind in WEIGHED_AS_TARGET and alt.text in QUESTION_WORDS for alt in alternatives):
+                weight = 0.0  # 咩 (什么), 邊度 (哪里): a word that asks, whatever else a typo or a word list makes of it
         if weight > 0:
             units.append(Unit(text, weight, latin, alternatives))
     return tuple(units)

@@ -127,6 +127,13 @@ def test_content_units_are_recut_only_when_asked() -> None:
     assert "新冠" not in plain and "新冠" in recut_units
 
 
+def test_a_word_that_asks_drops_out_whatever_else_is_offered_for_it() -> None:
+    question = "科兴系咩类型嘅疫苗"  # 係咩 is one typo away from 係咪, a word a Hong Kong page has
+    expansions = [Expansion("咩", question.index("咩"), "什么", "cantonese", 0.8, True),
+                  Expansion("系咩", question.index("系咩"), "系咪", "typo", 0.5, True)]
+    assert "咩" not in [u.text for u in content_units(question, flat_idf, 5.0, expansions)]
+
+
 def test_colloquial_question_words_weigh_nothing() -> None:
     units = [u.text for u in content_units("快退休了养老保险年限不够咋办", flat_idf, 5.0)]
     assert not any("咋" in text for text in units) and "养老保险" in units
