@@ -264,7 +264,9 @@ def coverage(units: Sequence[Unit], folded_passage: str, asked: Sequence[AnswerT
     counts toward every sentence (a notice titled 积分入学 answers "积分入学最多填几个志愿" with "最多填报19个志愿").
     ``title``: the first characters that are the title, whose share of the question is ``title_share``.
     """
-    held = bool(asked) and holds(asked, folded_passage)
+    # The question's own numbers (2026 of 2026年…什么时候) are what it asks about, not an answer: masked first.
+    own = _own_numbers(units) if asked else None
+    held = bool(asked) and holds(asked, _masked(folded_passage, own))
     total = sum(unit.weight for unit in units)
     if total <= 0:
         return Coverage(0.0, 0.0, (), answer_asked=bool(asked), holds_answer=held)
@@ -296,7 +298,7 @@ def coverage(units: Sequence[Unit], folded_passage: str, asked: Sequence[AnswerT
             if weight > best_sentence:
                 best_sentence = weight
                 best_expanded = context_expanded + sum(w for w, kind in inside if kind is not None)
-            if held and weight > best_answer and holds(asked, sentence):
+            if held and weight > best_answer and holds(asked, _masked(sentence, own)):
                 best_answer = weight
     return Coverage(
         share=sum(weight for _, weight, _, _ in found) / total,
@@ -312,6 +314,17 @@ def coverage(units: Sequence[Unit], folded_passage: str, asked: Sequence[AnswerT
                         if here) / total,
         number_share=_number_share(units, folded_passage[title:]),
     )
+
+
+def _own_numbers(units: Sequence[Unit]) -> re.Pattern[str] | None:
+    """The question's numbers as a pattern that finds them as whole numbers, or None when it names none."""
+    numbers = sorted({unit.text for unit in units if unit.text[:1].isdigit()}, key=len, reverse=True)
+    return re.compile(rf"(?<![\d.])(?:{'|'.join(map(re.escape, numbers))})(?![\d])") if numbers else None
+
+
+def _masked(text: str, own: re.Pattern[str] | None) -> str:
+    """The text with the question's own numbers blanked out (the same length, so that nothing else moves)."""
+    return own.sub(lambda match: "_" * len(match.group()), text) if own else text
 
 
 def _number_share(units: Sequence[Unit], text: str) -> float:

@@ -162,3 +162,15 @@ def test_the_passage_that_holds_the_asked_time_ranks_first(index: Path, monkeypa
     monkeypatch.setattr(search, "ANSWER_SENTENCE_WEIGHT", 0.0)
     assert _first(searcher, "图书馆几点关门") == "rules"
 
+
+
+def test_the_question_s_own_year_is_not_an_answer_to_when() -> None:
+    asked = asked_types("2026年度城乡居民医保什么时候缴费")
+    units = (Unit("2026", 5.0, False), Unit("城乡居民", 3.0, False), Unit("缴费", 2.0, False))
+    assert holds(asked, "已缴纳2026年度城乡居民医疗保险费的学生")  # a year is a date ...
+    own_year_only = coverage(units, "已缴纳2026年度城乡居民医疗保险费的学生", asked)
+    assert not own_year_only.holds_answer  # ... but not when it is the year the question names
+    dated = coverage(units, "2026年度城乡居民医保集中缴费时间为2025年9月下旬至2025年12月20日。", asked)
+    assert dated.holds_answer and dated.answer_sentence_share > 0
+    other_year = coverage(units, "2025年度城乡居民医保缴费已结束。", asked)
+    assert other_year.holds_answer  # another year still says when
