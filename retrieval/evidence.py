@@ -265,7 +265,8 @@ def coverage(units: Sequence[Unit], folded_passage: str, asked: Sequence[AnswerT
     ``title``: the first characters that are the title, whose share of the question is ``title_share``.
     """
     # The question's own numbers (2026 of 2026年…什么时候) are what it asks about, not an answer: masked first.
-    own = _own_numbers(units) if asked else None
+    numbers = _question_numbers(units)
+    own = _as_number(numbers) if asked and numbers else None
     held = bool(asked) and holds(asked, _masked(folded_passage, own))
     total = sum(unit.weight for unit in units)
     if total <= 0:
@@ -312,14 +313,18 @@ def coverage(units: Sequence[Unit], folded_passage: str, asked: Sequence[AnswerT
         answer_sentence_share=best_answer / total,
         title_share=sum(weight for (_, weight, _, _), here in zip(found, _within(found, folded_passage[:title], latin_found), strict=True)
                         if here) / total,
-        number_share=_number_share(units, folded_passage[title:]),
+        number_share=_number_share(numbers, folded_passage[title:]),
     )
 
 
-def _own_numbers(units: Sequence[Unit]) -> re.Pattern[str] | None:
-    """The question's numbers as a pattern that finds them as whole numbers, or None when it names none."""
-    numbers = sorted({unit.text for unit in units if unit.text[:1].isdigit()}, key=len, reverse=True)
-    return re.compile(rf"(?<![\d.])(?:{'|'.join(map(re.escape, numbers))})(?![\d])") if numbers else None
+def _question_numbers(units: Sequence[Unit]) -> list[str]:
+    """The numbers a question names (its units that are numbers), longest first."""
+    return sorted({unit.text for unit in units if unit.text[:1].isdigit()}, key=len, reverse=True)
+
+
+def _as_number(numbers: Sequence[str]) -> re.Pattern[str]:
+    """A pattern that finds any of the numbers as a whole number: 65 in 65岁, not in 165 or 6.65."""
+    return re.compile(rf"(?<![\d.])(?:{'|'.join(map(re.escape, numbers))})(?![\d])")
 
 
 def _masked(text: str, own: re.Pattern[str] | None) -> str:
@@ -327,12 +332,11 @@ def _masked(text: str, own: re.Pattern[str] | None) -> str:
     return own.sub(lambda match: "_" * len(match.group()), text) if own else text
 
 
-def _number_share(units: Sequence[Unit], text: str) -> float:
-    """The share of the question's numbers that the text holds as numbers (65 in 65岁, not in 165)."""
-    numbers = [unit.text for unit in units if unit.text[:1].isdigit()]
+def _number_share(numbers: Sequence[str], text: str) -> float:
+    """The share of the question's numbers that the text holds as numbers (0 when the question names none)."""
     if not numbers:
         return 0.0
-    return sum(bool(re.search(rf"(?<![\d.]){re.escape(number)}(?![\d])", text)) for number in numbers) / len(numbers)
+    return sum(bool(_as_number([number]).search(text)) for number in numbers) / len(numbers)
 
 
 def _within(found: Sequence[tuple[str, float, bool, str | None]], text: str, latin: bool) -> list[bool]:
