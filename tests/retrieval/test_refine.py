@@ -26,11 +26,15 @@ PASSAGES = [
 ]
 
 
+def _searcher_over(passages: list, tmp_path_factory: pytest.TempPathFactory, name: str) -> Searcher:
+    index_dir = tmp_path_factory.mktemp(name) / "index"
+    build_index(passages, index_dir, IndexSettings(model="none", progress=False))
+    return Searcher.open(index_dir, SETTINGS)
+
+
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
-    index_dir = tmp_path_factory.mktemp("refine") / "index"
-    build_index(PASSAGES, index_dir, IndexSettings(model="none", progress=False))
-    return Searcher.open(index_dir, SETTINGS)
+    return _searcher_over(PASSAGES, tmp_path_factory, "refine")
 
 
 def _order(searcher: Searcher, question: str) -> list[str]:
@@ -78,9 +82,7 @@ YEARS = [
 
 @pytest.fixture(scope="module")
 def years(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
-    index_dir = tmp_path_factory.mktemp("years") / "index"
-    build_index(YEARS, index_dir, IndexSettings(model="none", progress=False))
-    return Searcher.open(index_dir, SETTINGS)
+    return _searcher_over(YEARS, tmp_path_factory, "years")
 
 
 def test_the_sibling_that_says_the_question_s_year_goes_first(years: Searcher, monkeypatch: pytest.MonkeyPatch) -> None:
