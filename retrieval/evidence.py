@@ -47,6 +47,10 @@ FUNCTION_CHARS = frozenset("是的了在有和与及或也都就把被给跟让�
 # same weights. In an index of one document its title, prefixed to every passage, weighed nothing, and most answerable
 # questions were declined there (retrieval/README.md, "A deployment of one document").
 LEAST_SPECIFICITY = 0.15
+# A sentence that holds none of the question's words, under a heading that holds none either, counts what its
+# document's title holds at this share: a page titled 綜援長生津出雙糧 gives all its paragraphs those words, and its
+# 金融服務 list said as much of 綜援今年有冇雙糧 as the paragraph on 綜援 (retrieval/README.md, "The title alone").
+TITLE_ALONE = 0.5
 EXPANSION_DISCOUNT = 0.8  # a unit covered only through an expansion counts this share of its weight
 MAX_ALTERNATIVES = 6  # alternatives kept for one unit
 WEIGHED_AS_TARGET = frozenset({"cantonese"})  # expanders whose source weighs no more than its target, always
@@ -261,7 +265,8 @@ def coverage(units: Sequence[Unit], folded_passage: str, asked: Sequence[AnswerT
 
     ``context``: the first characters of the passage that are its context (its document's title and its heading:
     retrieval.store.Indexed), not its body. A sentence of the body is read under them: what they hold of the question
-    counts toward every sentence (a notice titled 积分入学 answers "积分入学最多填几个志愿" with "最多填报19个志愿").
+    counts toward every sentence (a notice titled 积分入学 answers "积分入学最多填几个志愿" with "最多填报19个志愿"),
+    the title's part at TITLE_ALONE toward a sentence that, with its heading, holds none of the question's words.
     ``title``: the first characters that are the title, whose share of the question is ``title_share``.
     """
     # The question's own numbers (2026 of 2026年…什么时候) are what it asks about, not an answer: masked first.
@@ -292,10 +297,12 @@ def coverage(units: Sequence[Unit], folded_passage: str, asked: Sequence[AnswerT
         rest = [item for item, here in zip(found, in_context, strict=True) if not here]
         context_weight = sum(weight for _, weight, _, _ in headed)
         context_expanded = sum(weight for _, weight, _, kind in headed if kind is not None)
+        heading_says = any(_within(found, folded_passage[title:context], latin_found))
         for sentence in SENTENCE_RE.findall(folded_passage[context:]):
             sentence_words = _latin_words(sentence) if latin_found else set()
             inside = [(weight, kind) for text, weight, is_latin, kind in rest if (text in sentence_words if is_latin else text in sentence)]
-            weight = context_weight + sum(w for w, _ in inside)
+            says = heading_says or any((text in sentence_words if is_latin else text in sentence) for text, _, is_latin, _ in found)
+            weight = context_weight * (1.0 if says else TITLE_ALONE) + sum(w for w, _ in inside)
             if weight > best_sentence:
                 best_sentence = weight
                 best_expanded = context_expanded + sum(w for w, kind in inside if kind is not None)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.decline import ANSWER_THRESHOLD, DeclineModel, Logistic, confidence, default_model, is_gibberish, is_greeting, is_vague, screen, small_talk
-from retrieval.evidence import LEAST_SPECIFICITY, Unit, background_weight, content_units, coverage
+from retrieval.evidence import LEAST_SPECIFICITY, TITLE_ALONE, Unit, background_weight, content_units, coverage
 from retrieval.model import Confidence, DeclineReason
 from retrieval.signals import NAMES, Signals
 
@@ -219,6 +219,18 @@ def test_a_sentence_is_read_under_its_title_and_heading() -> None:
     assert under.share == alone.share == pytest.approx(1.0)
     assert under.title_share == pytest.approx(3 / 6)
     assert alone.title_share == 0.0  # no title given
+
+
+def test_a_sentence_that_says_nothing_of_the_question_counts_its_title_at_a_discount() -> None:
+    units = (Unit("综援", 4.0, False), Unit("双粮", 4.0, False))
+    title = "一文看预算案 综援长生津出双粮"
+    listing = coverage(units, f"{title}\n金融服务：发行绿色债券。", context=len(title) + 1, title=len(title))
+    assert listing.share == pytest.approx(1.0)  # the passage, title and all, holds both words
+    assert listing.sentence_share == pytest.approx(TITLE_ALONE)  # but its only sentence says neither
+    answer = coverage(units, f"{title}\n综援将获发多一个月。", context=len(title) + 1, title=len(title))
+    assert answer.sentence_share == pytest.approx(1.0)  # a sentence that names one is read under the whole title
+    headed = coverage(units, f"{title}\n综援\n发放安排另行公布。", context=len(title) + len("\n综援\n"), title=len(title))
+    assert headed.sentence_share == pytest.approx(1.0)  # so is one under a heading that names one
 
 
 def test_only_the_span_given_as_context_counts_toward_every_sentence() -> None:
