@@ -350,9 +350,9 @@ class Searcher:
         Three outcomes (DESIGN.md 8), from the decline's two probabilities for the best passage: below ``low`` that the
         corpus answers at all, the question is declined; at or above ``high`` that the best passage is the answer, it
         is quoted; in between, it is quoted under a hedge (Answer.confidence LOW). Either way the further passages that
-        answer on their own evidence (at least ``low``) are quoted after it: when the best passage is in doubt, the
-        next ones are the likeliest to hold the answer (real_dev: 19 of 150 right passages stood 2nd or 3rd behind a
-        hedged best). A hit's score is the probability that it answers (that the corpus answers, times that this
+        answer on their own evidence (at least ``low``, or at least the first's: ``quoted_places``) are quoted after
+        it: when the best passage is in doubt, the next ones are the likeliest to hold the answer (real_dev: 19 of 150
+        right passages stood 2nd or 3rd behind a hedged best). A hit's score is the probability that it answers (that the corpus answers, times that this
         passage is the answer).
         """
         screened = screen(question, self._settings.max_question_chars, self._lexical.knows)
@@ -372,7 +372,7 @@ class Searcher:
                 f"{', not the place it names' if top.place_missing else ''}); probability that the documents answer "
                 f"{answers:.2f} < {self._decline.low:.2f}",
             )
-        chosen = [i for i in range(offset, len(assessed.probabilities)) if i == 0 or assessed.probabilities[i] >= self._decline.low]
+        chosen = quoted_places(assessed.probabilities, self._decline.low, offset)
         if not chosen:
             return Answer(question, decline=DeclineReason.NOT_COVERED, detail=f"no further passages answer (offset {offset})")
         quoted = [(assessed.ranked[i], assessed.probabilities[i] * assessed.right[i]) for i in chosen]
@@ -382,6 +382,15 @@ class Searcher:
             for item, p in quoted
         ]
         return Answer(question, hits=tuple(hits), confidence=outcome)
+
+
+def quoted_places(probabilities: Sequence[float], low: float, offset: int = 0) -> list[int]:
+    """The places (from offset on) of the ranked passages to quote once the documents answer: the first, whatever its
+    own probability (whether the documents answer is judged on the lead's evidence), and each further one whose own
+    probability is at least ``low`` or at least the first's: a passage with more evidence than one quoted above it is
+    never left out (房子一租租20多年 合同有效吗: the first at 0.29, the right one third at 0.38, under ``low`` 0.49)."""
+    bar = min(low, probabilities[0]) if probabilities else low
+    return [i for i in range(offset, len(probabilities)) if i == 0 or probabilities[i] >= bar]
 
 
 def answer_bonus(cover: Coverage) -> float:

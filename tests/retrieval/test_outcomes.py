@@ -10,7 +10,7 @@ from retrieval.build import build_index
 from retrieval.config import IndexSettings
 from retrieval.decline import DeclineModel, Logistic
 from retrieval.model import Confidence, DeclineReason
-from retrieval.search import Searcher
+from retrieval.search import Searcher, quoted_places
 from tests.retrieval.conftest import make_passage
 
 SETTINGS = IndexSettings(model="none", progress=False)
@@ -75,6 +75,14 @@ def test_a_confident_answer_quotes_further_passages_only_on_their_own_evidence(s
     assert answer.confidence is Confidence.HIGH
     assert all(hit.score >= TEST_MODEL.low**2 for hit in answer.hits)
     assert {hit.passage.doc_id for hit in answer.hits} == {"gz-ui"}
+
+
+def test_a_further_passage_with_more_evidence_than_the_first_is_never_left_out() -> None:
+    assert quoted_places([0.9, 0.6, 0.3], low=0.5) == [0, 1]  # on their own evidence, at least low
+    assert quoted_places([0.29, 0.41, 0.38], low=0.49) == [0, 1, 2]  # below low, but above the first quoted
+    assert quoted_places([0.29, 0.41, 0.2], low=0.49) == [0, 1]
+    assert quoted_places([0.9, 0.6, 0.3], low=0.5, offset=1) == [1]  # "more results" go on from the offset
+    assert quoted_places([], low=0.5) == []
 
 
 @pytest.mark.parametrize(
