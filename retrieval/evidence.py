@@ -26,6 +26,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from retrieval.answer_type import AnswerType, holds
@@ -270,7 +271,7 @@ def coverage(units: Sequence[Unit], folded_passage: str, asked: Sequence[AnswerT
     ``title``: the first characters that are the title, whose share of the question is ``title_share``.
     """
     # The question's own numbers (2026 of 2026年…什么时候) are what it asks about, not an answer: masked first.
-    numbers = _question_numbers(units)
+    numbers = _question_numbers(tuple(units))
     own = _as_number(numbers) if asked and numbers else None
     held = bool(asked) and holds(asked, _masked(folded_passage, own))
     total = sum(unit.weight for unit in units)
@@ -301,7 +302,8 @@ def coverage(units: Sequence[Unit], folded_passage: str, asked: Sequence[AnswerT
         for sentence in SENTENCE_RE.findall(folded_passage[context:]):
             sentence_words = _latin_words(sentence) if latin_found else set()
             inside = [(weight, kind) for text, weight, is_latin, kind in rest if (text in sentence_words if is_latin else text in sentence)]
-            says = heading_says or any((text in sentence_words if is_latin else text in sentence) for text, _, is_latin, _ in found)
+            says = heading_says or bool(inside) or not context_weight or any(
+                (text in sentence_words if is_latin else text in sentence) for text, _, is_latin, _ in headed)
             weight = context_weight * (1.0 if says else TITLE_ALONE) + sum(w for w, _ in inside)
             if weight > best_sentence:
                 best_sentence = weight
@@ -324,12 +326,14 @@ def coverage(units: Sequence[Unit], folded_passage: str, asked: Sequence[AnswerT
     )
 
 
-def _question_numbers(units: Sequence[Unit]) -> list[str]:
-    """The numbers a question names (its units that are numbers), longest first."""
-    return sorted({unit.text for unit in units if unit.text[:1].isdigit()}, key=len, reverse=True)
+@lru_cache(maxsize=64)
+def _question_numbers(units: tuple[Unit, ...]) -> tuple[str, ...]:
+    """The numbers a question names (its units that are numbers), longest first (once a question, not a passage)."""
+    return tuple(sorted({unit.text for unit in units if unit.text[:1].isdigit()}, key=len, reverse=True))
 
 
-def _as_number(numbers: Sequence[str]) -> re.Pattern[str]:
+@lru_cache(maxsize=256)
+def _as_number(numbers: tuple[str, ...]) -> re.Pattern[str]:
     """A pattern that finds any of the numbers as a whole number: 65 in 65岁, not in 165 or 6.65."""
     return re.compile(rf"(?<![\d.])(?:{'|'.join(map(re.escape, numbers))})(?![\d])")
 
@@ -339,11 +343,11 @@ def _masked(text: str, own: re.Pattern[str] | None) -> str:
     return own.sub(lambda match: "_" * len(match.group()), text) if own else text
 
 
-def _number_share(numbers: Sequence[str], text: str) -> float:
+def _number_share(numbers: tuple[str, ...], text: str) -> float:
     """The share of the question's numbers that the text holds as numbers (0 when the question names none)."""
     if not numbers:
         return 0.0
-    return sum(bool(_as_number([number]).search(text)) for number in numbers) / len(numbers)
+    return sum(bool(_as_number((number,)).search(text)) for number in numbers) / len(numbers)
 
 
 def _within(found: Sequence[tuple[str, float, bool, str | None]], text: str, latin: bool) -> list[bool]:
