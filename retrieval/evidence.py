@@ -295,15 +295,14 @@ def coverage(units: Sequence[Unit], folded_passage: str, asked: Sequence[AnswerT
         # What the context holds counts toward every sentence; the rest is looked for sentence by sentence.
         in_context = _within(found, folded_passage[:context], latin_found)
         headed = [item for item, here in zip(found, in_context, strict=True) if here]
-        rest = [item for item, here in zip(found, in_context, strict=True) if not here]
         context_weight = sum(weight for _, weight, _, _ in headed)
         context_expanded = sum(weight for _, weight, _, kind in headed if kind is not None)
         heading_says = any(_within(found, folded_passage[title:context], latin_found))
         for sentence in SENTENCE_RE.findall(folded_passage[context:]):
-            sentence_words = _latin_words(sentence) if latin_found else set()
-            inside = [(weight, kind) for text, weight, is_latin, kind in rest if (text in sentence_words if is_latin else text in sentence)]
-            says = heading_says or bool(inside) or not context_weight or any(
-                (text in sentence_words if is_latin else text in sentence) for text, _, is_latin, _ in headed)
+            here = _within(found, sentence, latin_found)
+            inside = [(weight, kind) for (_, weight, _, kind), held_here, in_head in zip(found, here, in_context, strict=True)
+                      if held_here and not in_head]
+            says = heading_says or any(here)
             weight = context_weight * (1.0 if says else TITLE_ALONE) + sum(w for w, _ in inside)
             if weight > best_sentence:
                 best_sentence = weight

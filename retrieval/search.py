@@ -352,8 +352,8 @@ class Searcher:
         is quoted; in between, it is quoted under a hedge (Answer.confidence LOW). Either way the further passages that
         answer on their own evidence (at least ``low``, or at least the first's: ``quoted_places``) are quoted after
         it: when the best passage is in doubt, the next ones are the likeliest to hold the answer (real_dev: 19 of 150
-        right passages stood 2nd or 3rd behind a hedged best). A hit's score is the probability that it answers (that the corpus answers, times that this
-        passage is the answer).
+        right passages stood 2nd or 3rd behind a hedged best). A hit's score is the probability that it answers (that
+        the corpus answers, times that this passage is the answer).
         """
         screened = screen(question, self._settings.max_question_chars, self._lexical.knows)
         if screened.decline is not None:
