@@ -45,8 +45,9 @@ _SKIP = ("variant of", "old variant", "see ", "cl:", "surname", "used in", "abbr
          "japanese variant", "taiwan pr.", "archaic variant", "same as", "pr. ")
 _DROP = frozenset(("sb", "sth", "one's", "someone's", "somebody", "something", "etc"))
 _LEADING = frozenset(("to", "a", "an", "the"))
-# Everything but lower-case letters, digits, apostrophes, hyphens and spaces becomes a space.
-_PUNCTUATION = {code: " " for code in range(0x80) if not (chr(code).isalnum() or chr(code) in "' -")} | {ord("\t"): " "}
+# Everything but lower-case letters, digits, apostrophes and spaces becomes a space: a hyphen too, as a question's
+# words are cut at hyphens (points-based, out-of-town and e-bike are looked up as points based, out of town, e bike).
+_PUNCTUATION = {code: " " for code in range(0x80) if not (chr(code).isalnum() or chr(code) in "' ")} | {ord("\t"): " "}
 _CJK_WORD = re.compile(r"^[\u3400-\u9fff]+$")
 
 
@@ -214,7 +215,8 @@ def american(word: str) -> list[str]:
 @lru_cache(maxsize=1)
 def glossary() -> dict[str, tuple[str, ...]]:
     """data/english.tsv: English city-service terms → the official Chinese words (folded), looked up before CC-CEDICT."""
-    return {key.lower(): tuple(fold_script(word) for word in words) for key, words in read_table(data_text("english.tsv")).items()}
+    return {" ".join(key.lower().replace("-", " ").split()): tuple(fold_script(word) for word in words)
+            for key, words in read_table(data_text("english.tsv")).items()}
 
 
 def candidates(phrase: Sequence[str], reverse: dict[str, tuple[tuple[str, int], ...]], vocabulary: Vocabulary,

@@ -99,14 +99,21 @@ def places() -> frozenset[str]:
 
 
 def place_names(units: Iterable[Unit], gazetteer: frozenset[str]) -> list[str]:
-    """The question's units that name a place: in the gazetteer, or a gazetteer name with an administrative suffix."""
-    found = []
+    """The places the question names: its units in the gazetteer, or a gazetteer name with an administrative suffix;
+    and for an English word, the place its English expansion gives (Guangzhou → 广州: an English question about
+    another city's service is as much another city's as a Chinese one)."""
+    found: list[str] = []
     for unit in units:
         if unit.latin or not is_cjk(unit.text):
-            continue
-        if unit.text in gazetteer or (_ADMIN_SUFFIX.search(unit.text) and _ADMIN_SUFFIX.sub("", unit.text) in gazetteer):
+            named = [a.text for a in unit.alternatives if a.kind == "english" and _is_place(a.text, gazetteer)]
+            found.extend(named[:1])
+        elif _is_place(unit.text, gazetteer):
             found.append(unit.text)
-    return found
+    return list(dict.fromkeys(found))
+
+
+def _is_place(word: str, gazetteer: frozenset[str]) -> bool:
+    return word in gazetteer or bool(_ADMIN_SUFFIX.search(word) and _ADMIN_SUFFIX.sub("", word) in gazetteer)
 
 
 @lru_cache(maxsize=1)

@@ -212,3 +212,22 @@ def test_a_word_no_gloss_gives_is_found_as_the_head_of_a_two_word_gloss() -> Non
     city = Vocab(["计数器。", "柜台。"])
     assert "柜台" not in [e.term for e in english_expansions("counter", city, 0.8, reverse, NO_TERMS)]
     assert ("驾驶执照", 0) in reverse[HEAD + "license"] and HEAD + "front" not in reverse  # heads are last words
+
+
+def test_hyphenated_phrases_are_found_as_the_question_cuts_them(reverse: dict) -> None:
+    """A question's words are cut at hyphens, so a glossary key or a CC-CEDICT gloss with a hyphen is looked up with
+    spaces: points-based, out-of-town."""
+    assert gloss_key("out-of-town") == "out of town" and gloss_key("COVID-19") == "covid 19"
+    city = Vocab(["积分制入学。", "异地就医备案。"])
+    terms = {"points based": ("积分制",), "out of town": ("异地",)}
+    found = english_expansions("points-based admission for out-of-town patients", city, 0.8, reverse, terms)
+    pairs = [(e.source, e.term) for e in found]
+    assert ("points-based", "积分制") in pairs and ("out-of-town", "异地") in pairs
+
+
+def test_the_shipped_glossary_keys_are_written_with_spaces() -> None:
+    from retrieval.english import glossary
+
+    terms = glossary()
+    assert "积分制" in terms["points based"] and "异地" in terms["out of town"] and "电动自行车" in terms["e bike"]
+    assert not any("-" in key for key in terms)

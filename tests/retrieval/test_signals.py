@@ -51,6 +51,16 @@ def test_place_names_are_found_whole_or_with_an_administrative_suffix() -> None:
     assert place_names([unit("shenzhen")], GAZETTEER) == []
 
 
+def test_an_english_place_name_is_the_place_its_english_expansion_gives() -> None:
+    """How do I renew my passport in Guangzhou? names 广州 as much as 广州怎么换护照 does."""
+    guangzhou = Unit("guangzhou", 1.0, latin=True, alternatives=(Alternative("广州", "english", False),))
+    renew = Unit("renew", 1.0, latin=True, alternatives=(Alternative("换领", "english", False),))
+    typo = Unit("guangzou", 1.0, latin=True, alternatives=(Alternative("广州", "typo", False),))
+    assert place_names([renew, guangzhou], GAZETTEER) == ["广州"]
+    assert place_names([typo], GAZETTEER) == []  # only what the English expander says the word means
+    assert place_names([unit("广州"), guangzhou], GAZETTEER) == ["广州"]  # once
+
+
 def test_a_place_is_named_under_its_full_or_short_name() -> None:
     assert names_place("深圳市失业保险金标准", "深圳")
     assert names_place("深圳失业保险金标准", "深圳市")
