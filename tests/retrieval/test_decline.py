@@ -190,6 +190,13 @@ def test_common_words_weigh_nothing_and_rare_ones_much() -> None:
     assert background_weight("1567") > background_weight("5")
 
 
+@pytest.mark.parametrize("question", ["申论考试时间多长", "申论考多长时间", "申论考多久", "去考场有多远"])
+def test_how_long_and_how_far_ask_and_weigh_nothing(question: str) -> None:
+    """jieba cuts 多长 off 时间多长: a word no passage has, it weighed 5.2 as the question's heaviest."""
+    texts = {u.text for u in content_units(question, flat_idf, 5.0)}
+    assert not any(word in text for text in texts for word in ("多长", "多久", "多远"))
+
+
 def test_coverage_counts_what_the_passage_contains() -> None:
     units = content_units("医保报销比例是多少", flat_idf, 5.0)
     assert {u.text for u in units} >= {"医保", "报销", "比例"}
