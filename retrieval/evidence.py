@@ -41,7 +41,7 @@ BACKGROUND_FLOOR = 6.0  # surprisal (natural log) of the most common words (了 
 NUMBER_BASE = 4  # numbers are not in jieba's counts
 LATIN_WEIGHT = 6.0  # nor are Latin words: all weigh alike, and the corpus IDF (specificity) tells them apart
 # Parts of words that make them ask rather than say (哪些方面, 怎么回事, 什么样).
-QUESTION_MARKERS = ("哪", "什么", "甚么", "怎", "谁", "几", "吗", "呢", "多少", "多久", "多长", "多远", "为何", "如何", "何时", "何处", "是否", "啥", "咋")
+QUESTION_MARKERS = ("哪", "什么", "甚么", "怎", "谁", "几", "吗", "呢", "多少", "多久", "多长", "多远", "那里", "那儿", "为何", "如何", "何时", "何处", "是否", "啥", "咋")
 FUNCTION_CHARS = frozenset("是的了在有和与及或也都就把被给跟让对向从到为以于这那个吗呢吧啊")
 # A word's specificity (its IDF over the highest; a Chinese word's bigrams each) counts at least this: a word that
 # most passages hold tells few of them apart, but it is still what the question is about, and the decline reads the
