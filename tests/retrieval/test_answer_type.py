@@ -43,6 +43,13 @@ def held(name: str, text: str) -> bool:
     ("多大可以办身份证", ["age"]),
     ("办居住证要带什么材料", ["materials"]),
     ("What documents do I need to bring", ["materials"]),
+    # Cantonese asks with 幾多 where Mandarin asks with 多少: the same cues in its words
+    ("失業金一個月可以攞幾多", ["money"]),
+    ("創業擔保貸款最多借到幾多", ["money"]),
+    ("電子居住證審核要幾多日", ["duration"]),
+    ("萬載縣總共有幾多間學校", ["count"]),
+    ("幾多歲可以攞長者卡", ["age"]),
+    ("租屋備案要帶啲咩文件", ["materials"]),
 ])
 def test_a_question_asks_the_types_its_cue_words_name(question: str, types: list[str]) -> None:
     assert asked(question) == types
