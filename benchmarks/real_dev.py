@@ -16,7 +16,7 @@ as the bundled sample is), and the out-of-corpus questions against every OOD_EVE
 indexes are built under DIR on the first run and reused after.
 
 ``--questions FILE``: these answerable questions instead of the set's own, in its format. REWORDINGS
-(benchmarks/data/rewordings.jsonl) holds 130 written for the team: real_dev's questions asked again in other words,
+(benchmarks/rewordings.jsonl) holds 130 written for the team: real_dev's questions asked again in other words,
 in English (35), written Cantonese (35), everyday Mandarin (35) and with keyboard slips (25), with the gold strings
 of the question each rewords. real_dev's own wording is what its tables and weights were fitted to; these show how
 far that carries to the next resident's wording (retrieval/README.md, "beyond real_dev's fifteen"). They were read
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 _WS = re.compile(r"\s+")
-REWORDINGS = Path(__file__).resolve().parent / "data" / "rewordings.jsonl"
+REWORDINGS = Path(__file__).resolve().parent / "rewordings.jsonl"
 OOD_EVERY = 6  # --one-document: the out-of-corpus questions go to every sixth document's index
 
 

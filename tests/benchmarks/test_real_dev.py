@@ -53,7 +53,7 @@ def test_real_dev_floors(real_dev) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.slow
 def test_rewordings_floors(real_dev) -> None:  # type: ignore[no-untyped-def]
-    """real_dev's questions asked again in other words (benchmarks/data/rewordings.jsonl: English, written Cantonese,
+    """real_dev's questions asked again in other words (benchmarks/rewordings.jsonl: English, written Cantonese,
     everyday Mandarin, keyboard slips): what the tables fitted to real_dev's wording carry to the next resident's."""
     from benchmarks.real_dev import REWORDINGS
 
