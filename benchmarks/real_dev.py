@@ -20,7 +20,9 @@ indexes are built under DIR on the first run and reused after.
 in English (35), written Cantonese (35), everyday Mandarin (35) and with keyboard slips (25), with the gold strings
 of the question each rewords. real_dev's own wording is what its tables and weights were fitted to; these show how
 far that carries to the next resident's wording (retrieval/README.md, "beyond real_dev's fifteen"). They were read
-to extend the tables once, so they are no hidden set either.
+to extend the tables once, so they are no hidden set either. benchmarks/rewordings_fresh.jsonl holds 40 more, written
+after those rules and measured once at each end of that work, never read to write one: measure a change on it the
+same way.
 
 Gold strings are compared as score.py compares them: both sides folded to simplified script (OpenCC t2s), NFKC,
 whitespace removed. The set is for measuring and tuning; the hidden set of the same kind decides.
