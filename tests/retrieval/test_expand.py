@@ -37,6 +37,14 @@ def test_the_shipped_tables_read_and_fold() -> None:
     assert "係" in canto and "系" not in canto  # a character that folds onto everyday Mandarin only as typed
 
 
+@pytest.mark.parametrize("name", ["colloquial.tsv", "cantonese.tsv", "english.tsv"])
+def test_each_shipped_table_names_a_source_once(name: str) -> None:
+    """read_table merges a repeated source silently, so a second line for a word is a change that reads as none."""
+    sources = [line.split("#", 1)[0].partition("\t")[0].strip() for line in ex.data_text(name).splitlines()]
+    sources = [source for source in sources if source]
+    assert sorted({s for s in sources if sources.count(s) > 1}) == []
+
+
 def test_colloquial_words_map_to_the_official_ones_the_index_knows() -> None:
     found = colloquial("老婆可以投靠落户吗", fold_script("老婆可以投靠落户吗"), CITY)
     assert [(e.source, e.term, e.kind, e.start) for e in found if e.source == "老婆"] == [("老婆", "配偶", "colloquial", 0)]
