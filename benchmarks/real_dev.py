@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
 _WS = re.compile(r"\s+")
 REWORDINGS = Path(__file__).resolve().parent / "rewordings.jsonl"
+FRESH = Path(__file__).resolve().parent / "rewordings_fresh.jsonl"
 OOD_EVERY = 6  # --one-document: the out-of-corpus questions go to every sixth document's index
 
 

@@ -4,7 +4,8 @@ A question is screened (retrieval.decline), folded and tokenized like the passag
 documents would use for its own (retrieval.expand: colloquial, Cantonese, mistyped and English words); BM25 ranks
 every passage, the expansions' terms weighing below the question's own;
 the lexical top candidates are refined by how much of the question their best sentence covers (read under the
-passage's title and heading) and their document's title holds; the dense
+passage's title and heading) and their document's title holds, and the paragraph of the first document to put first
+is chosen again among its siblings by a model fitted on real questions (retrieval.siblings); the dense
 ranking (when the index has one) is fused in; the best passage's coverage of the question decides between
 quoting and declining. A Searcher is read-only after opening and safe to share between threads; it reads
 passages from the index's SQLite file as a search needs them (retrieval.store.PassageStore).
@@ -38,6 +39,8 @@ from retrieval.highlight import surface_terms
 from retrieval.lexical import LexicalIndex
 from retrieval.model import Answer, Confidence, DeclineReason, Hit, IndexInfo
 from retrieval.selftest import dense_use
+from retrieval.siblings import SiblingModel, choose_first, features
+from retrieval.siblings import default_model as default_siblings
 from retrieval.signals import Candidate, Signals, places, signals
 from retrieval.text import JIEBA_PREFIX, fold_script
 from retrieval.vectors import load_vectors, search_vectors
@@ -82,6 +85,16 @@ class Ranked:
 
 
 @dataclass(frozen=True)
+class _Refined:
+    """The refined lexical ranking (Searcher._refine), before the sibling choice."""
+
+    ranking: list[tuple[int, float]]  # (row, score before the position term), best first
+    covered: dict[int, Coverage]  # of the passages refined (the first REFINE of BM25)
+    evidence: dict[int, dict[str, float]]  # their retrieval.siblings.features
+    docs: dict[int, str]  # their document ids
+
+
+@dataclass(frozen=True)
 class Assessed:
     """A question's ranking and the decline's view of its first passages."""
 
@@ -114,6 +127,7 @@ class Searcher:
         expansions: Sequence[Kind] | None = None,
         dense_evidence: bool = True,
         answer_types: Catalogue | None = None,
+        siblings: SiblingModel | None = None,
     ) -> None:
         self._index_dir = index_dir
         self._decline = decline or default_model()
@@ -121,6 +135,9 @@ class Searcher:
         self._expansions: tuple[Kind, ...] = ADOPTED if expansions is None else tuple(expansions)
         # The kinds of answer a question may ask (retrieval.answer_type), None: retrieval/data/answer_types.json's.
         self._answer_types = default_catalogue() if answer_types is None else answer_types
+        # Which paragraph of the first document goes first (retrieval.siblings), None: retrieval/data/siblings.json's;
+        # a model with no weights keeps the refined order.
+        self._siblings = default_siblings() if siblings is None else siblings
         self._manifest = manifest
         self._passages = passages  # read on demand: a search needs a few dozen of them
         self._lexical = lexical
@@ -142,6 +159,7 @@ class Searcher:
     def open(
         cls, index_dir: Path, settings: IndexSettings, *, encoder: Encoder | None = None, weights: FusionWeights | None = None,
         decline: DeclineModel | None = None, expansions: Sequence[Kind] | None = None, answer_types: Catalogue | None = None,
+        siblings: SiblingModel | None = None,
     ) -> Searcher:
         """Open an index directory (built by retrieval.build); errors name the directory and what to run.
 
@@ -183,7 +201,7 @@ class Searcher:
             encoder = _query_encoder(manifest, settings)
         return cls(index_dir=index_dir, manifest=manifest, passages=passages, lexical=lexical, vectors=vectors, encoder=encoder,
                    settings=settings, weights=weights if weights is not None else FusionWeights(dense=use.weight), decline=decline,
-                   expansions=expansions, dense_evidence=use.evidence, answer_types=answer_types)
+                   expansions=expansions, dense_evidence=use.evidence, answer_types=answer_types, siblings=siblings)
 
     @property
     def info(self) -> IndexInfo:
@@ -242,8 +260,8 @@ class Searcher:
         query = self.query(question) if query is None else query
         units = self._units(query) if units is None else units
         asked = asked_types(query.folded, self._answer_types)
-        rows, scores = self._lexical.top(query.terms, CANDIDATES, query.weights)
-        lexical, covered = self._refine(list(zip(rows.tolist(), scores.tolist(), strict=True)), units, asked)
+        refined = self._refined(query, units, asked)
+        lexical, covered = choose_first(refined.ranking, refined.docs, refined.evidence, self._siblings), refined.covered
         dense = dense_half.result() if dense_half is not None else []
         z = _standard_scores(dense)
         if dense:
@@ -267,32 +285,48 @@ class Searcher:
         assert self._batcher is not None
         return search_vectors(self._vectors, self._batcher.encode(query_text(self._manifest.model, question)), CANDIDATES)
 
-    def _refine(self, top: list[tuple[int, float]], units: tuple[Unit, ...],
-                asked: tuple[AnswerType, ...] = ()) -> tuple[list[tuple[int, float]], dict[int, Coverage]]:
+    def sibling_evidence(self, question: str) -> list[tuple[int, str, dict[str, float]]]:
+        """The refined lexical candidates that carry evidence, in the refined order before the sibling choice, each as
+        (row, document id, retrieval.siblings.features): what benchmarks.fit_siblings fits that choice on."""
+        refined = self._refined(self.query(question))
+        return [(row, refined.docs[row], refined.evidence[row]) for row, _ in refined.ranking if row in refined.evidence]
+
+    def _refined(self, query: Query, units: tuple[Unit, ...] | None = None, asked: tuple[AnswerType, ...] | None = None) -> _Refined:
+        """The BM25 top of an expanded question, refined (``_refine``)."""
+        units = self._units(query) if units is None else units
+        asked = asked_types(query.folded, self._answer_types) if asked is None else asked
+        rows, scores = self._lexical.top(query.terms, CANDIDATES, query.weights)
+        return self._refine(list(zip(rows.tolist(), scores.tolist(), strict=True)), units, asked)
+
+    def _refine(self, top: list[tuple[int, float]], units: tuple[Unit, ...], asked: tuple[AnswerType, ...] = ()) -> _Refined:
         """Lexical ranking of the BM25 top (row, score), best first: BM25 relative to the best, plus the share of
         the question the best sentence covers (read under the passage's title and heading), plus the share its
         document's title holds, plus a bonus where the passage holds the kind of answer asked, less a little for a
         paragraph further into its document; and a little where its own text holds the question's numbers.
 
-        Returns the ranking, each passage with its score before the position term (its evidence: the decline judges
-        whether the documents answer on the passage whose evidence is best, retrieval.search.Assessed), and the
-        coverage of the passages it computed it for.
+        Returns the ranking (before the choice among siblings: retrieval.siblings), each passage with its score before
+        the position term (its evidence: the decline judges whether the documents answer on the passage whose
+        evidence is best, retrieval.search.Assessed), and, for the passages it refined, their coverage, their
+        evidence for the choice among siblings and their documents.
         """
         best = top[0][1] if top else 0.0
-        covered: dict[int, Coverage] = {}
+        out = _Refined([], {}, {}, {})
         refined = []
         texts = self._passages.indexed(row for row, _ in top[:REFINE])
         for i, (row, score) in enumerate(top):
             bonus = later = 0.0
             if i < REFINE:
-                covered[row] = _coverage(units, texts[row], asked)
-                cover = covered[row]
+                text = texts[row]
+                cover = out.covered[row] = _coverage(units, text, asked)
                 bonus = (SENTENCE_WEIGHT * cover.sentence_share + TITLE_WEIGHT * cover.title_share + answer_bonus(cover)
                          + NUMBER_WEIGHT * cover.number_share)
-                later = POSITION_WEIGHT * math.log1p(texts[row].position)
+                later = POSITION_WEIGHT * math.log1p(text.position)
+                out.evidence[row] = features(score / best, cover, text.position)
+                out.docs[row] = text.doc_id
             refined.append((row, score / best + bonus, later))
         refined.sort(key=lambda item: -(item[1] - item[2]))
-        return [(row, score) for row, score, _ in refined], covered
+        out.ranking.extend((row, score) for row, score, _ in refined)
+        return out
 
     def assess(self, question: str, n: int = 1) -> Assessed:
         """Rank a question and weigh its first n passages with the decline's signals (no screening, no decline)."""

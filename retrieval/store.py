@@ -37,6 +37,7 @@ class Indexed:
     context: int  # characters before the body: the title and heading lines (0 when it has neither)
     title: int  # characters of the title, the first line (0 when the document has none)
     position: int = 0  # the paragraph's number within its document, from 0 (corpus.model.Passage.position)
+    doc_id: str = ""  # its document's id (retrieval.siblings: which candidates are paragraphs of one document)
 
 
 @dataclass(frozen=True)
@@ -201,11 +202,11 @@ class PassageStore:
         return {row: _passage(*columns) for row, *columns in self._at(_COLUMNS, rows)}
 
     def indexed(self, rows: Iterable[int]) -> dict[int, Indexed]:
-        """The folded (indexed) text of these rows, with where its title and its body begin and its paragraph's place
-        in the document, by row."""
-        found = self._at("row, folded, length(text), json_extract(cite, '$.title'), position", rows)
-        return {row: Indexed(folded, len(folded) - body, len((title or "").strip()), position)
-                for row, folded, body, title, position in found}
+        """The folded (indexed) text of these rows, with where its title and its body begin, its paragraph's place
+        in the document and the document's id, by row."""
+        found = self._at("row, folded, length(text), json_extract(cite, '$.title'), position, doc_id", rows)
+        return {row: Indexed(folded, len(folded) - body, len((title or "").strip()), position, doc_id)
+                for row, folded, body, title, position, doc_id in found}
 
     def candidates(self, rows: Iterable[int]) -> dict[int, tuple[str, str, str]]:
         """What the decline's signals read of these rows, in one query: document id, folded text and the document's

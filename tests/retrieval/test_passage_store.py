@@ -58,7 +58,7 @@ class MemoryPassages:
 def _indexed(passage: Passage, folded: str) -> store.Indexed:
     """What PassageStore.indexed reads for a passage, worked out from the passage itself."""
     title = (passage.cite.title or "").strip()
-    return store.Indexed(folded, len(folded) - len(passage.text), len(title), passage.position)
+    return store.Indexed(folded, len(folded) - len(passage.text), len(title), passage.position, passage.doc_id)
 
 
 def _in_memory(searcher: Searcher, index_dir: Path) -> Searcher:

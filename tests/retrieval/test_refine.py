@@ -1,5 +1,6 @@
 """The lexical refinement's terms, on a small hand-built index: an earlier paragraph first among siblings that
-cover a question alike, and never ahead of a sibling that covers it better."""
+cover a question alike, and never ahead of a sibling that covers it better. The refined order is read as it is,
+without the learned choice among siblings that follows it (retrieval.siblings, tested in test_siblings.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from retrieval import search
 from retrieval.build import build_index
 from retrieval.config import IndexSettings
 from retrieval.search import Searcher
+from retrieval.siblings import KEEP_ORDER
 from tests.retrieval.conftest import make_passage
 
 SETTINGS = IndexSettings(model="none", progress=False)
@@ -29,7 +31,7 @@ PASSAGES = [
 def _searcher_over(passages: list, tmp_path_factory: pytest.TempPathFactory, name: str) -> Searcher:
     index_dir = tmp_path_factory.mktemp(name) / "index"
     build_index(passages, index_dir, IndexSettings(model="none", progress=False))
-    return Searcher.open(index_dir, SETTINGS)
+    return Searcher.open(index_dir, SETTINGS, siblings=KEEP_ORDER)
 
 
 @pytest.fixture(scope="module")
