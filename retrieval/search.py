@@ -76,7 +76,8 @@ class Ranked:
 
     row: int
     # Fused (or lexical) ranking score; only the order means something. Lexical alone, the score before the position
-    # term (POSITION_WEIGHT): the order is the score less that term, so a later passage can stand first by its score.
+    # term (POSITION_WEIGHT): the order is the score less that term, so a later passage can stand first by its score,
+    # and then the choice among the first document's paragraphs (retrieval.siblings), which moves one of them first.
     score: float
     lexical_rank: int | None
     dense_rank: int | None
