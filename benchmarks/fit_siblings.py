@@ -155,8 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     fitted = {"real_dev": observe(searcher, load_questions(opts.real_dev)[0]),
               "rewordings": observe(searcher, load_questions(opts.real_dev, REWORDINGS)[0])}
     fresh = observe(searcher, load_questions(opts.real_dev, FRESH)[0])
+    refined = {name: first_three(items, None) for name, items in {**fitted, "fresh": fresh}.items()}
     for name, items in {**fitted, "fresh": fresh}.items():
-        print(f"{name:<11} {len(items)} questions; refined order: first, first three {first_three(items, None)}")
+        print(f"{name:<11} {len(items)} questions; refined order: first, first three {refined[name]}")
     results = {l2: cross_validated(fitted, l2) for l2 in L2_GRID}
     for l2, figures in results.items():
         print(f"L2 {l2:>6}: cross-validated first, first three: " + "; ".join(f"{name} {a} / {b}" for name, (a, b) in figures.items()))
@@ -170,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         about = (f"fitted {date.today().isoformat()} by python -m benchmarks.fit_siblings: {sizes} questions, L2 {best}; "
                  f"cross-validated first / first three: "
                  + "; ".join(f"{name} {a} / {b}" for name, (a, b) in results[best].items())
-                 + "; refined order: " + "; ".join(f"{name} {first_three(items, None)[0]} / {first_three(items, None)[1]}" for name, items in fitted.items()))
+                 + "; refined order: " + "; ".join(f"{name} {refined[name][0]} / {refined[name][1]}" for name in fitted))
         OUT.write_text(json.dumps({"about": about, "weights": dict(model.weights)}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {OUT}")
     return 0

@@ -315,6 +315,7 @@ class Searcher:
         refined = []
         texts = self._passages.indexed(row for row, _ in top[:REFINE])
         for i, (row, score) in enumerate(top):
+            relative = score / best
             bonus = later = 0.0
             if i < REFINE:
                 text = texts[row]
@@ -322,9 +323,9 @@ class Searcher:
                 bonus = (SENTENCE_WEIGHT * cover.sentence_share + TITLE_WEIGHT * cover.title_share + answer_bonus(cover)
                          + NUMBER_WEIGHT * cover.number_share)
                 later = POSITION_WEIGHT * math.log1p(text.position)
-                out.evidence[row] = features(score / best, cover, text.position)
+                out.evidence[row] = features(relative, cover, text.position)
                 out.docs[row] = text.doc_id
-            refined.append((row, score / best + bonus, later))
+            refined.append((row, relative + bonus, later))
         refined.sort(key=lambda item: -(item[1] - item[2]))
         out.ranking.extend((row, score) for row, score, _ in refined)
         return out
