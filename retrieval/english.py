@@ -11,7 +11,10 @@ looked up first (four words down to one), and a word inside a phrase that was fo
 plural or a verb form is also tried as its stem, and a British spelling as the American one CC-CEDICT uses
 (data/english_spelling.tsv: centre → center, licence → license). A single word that no gloss of its own gives is
 looked up as the last word of two-word glosses ("counter" is 计数器; a service counter is 柜台, glossed "sales
-counter"). Of a gloss's headwords, those the index knows are kept, the
+counter"). A comparative or superlative that finds nothing is looked up as its plain form (cheaper → 便宜), a
+superlative with 最 before its words where the index has that (longest → 最长). A passive's auxiliary does not make a
+dictionary phrase of a verb the glossary has ("be charged" is 收费, a fee, not CC-CEDICT's 带电). Of a gloss's
+headwords, those the index knows are kept, the
 entries that give the gloss first and the words the corpus uses most before the others, at most MAX_CANDIDATES.
 English stop words (data/english_stopwords.txt) are never translated alone, and words the corpus itself contains
 (MPF, app, COVID) stay as they are: the question's own terms already match them.
@@ -39,6 +42,11 @@ CEDICT_FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
 # The reversed dictionary's key for the headwords of two-word glosses that end in a word ("sales counter" → 柜台 under
 # HEAD + "counter"): what a word that no gloss gives alone may still be found as.
 HEAD = "* "
+# The passive's auxiliaries: "be charged" is a fee charged (the glossary's charge), not CC-CEDICT's "be charged"
+# (带电: electrically), wherever the glossary has the verb.
+AUXILIARIES = frozenset(("be", "been", "being", "is", "are", "was", "were", "get", "gets", "got"))
+# A superlative's Chinese: 最 before its stem's (longest → 最长, highest → 最高).
+MOST = "最"
 
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _SKIP = ("variant of", "old variant", "see ", "cl:", "surname", "used in", "abbr. ", "also written", "erhua variant",
@@ -177,6 +185,23 @@ def stems(word: str) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
+def degree_stems(word: str) -> tuple[list[str], bool]:
+    """The plain forms a comparative or superlative may come from (cheaper → cheap, longest → long, bigger → big,
+    earliest → early), and whether it is a superlative; none for a word of neither ending."""
+    if len(word) > 5 and word.endswith("est"):
+        base, most = word[:-3], True
+    elif len(word) > 4 and word.endswith("er"):
+        base, most = word[:-2], False
+    else:
+        return [], False
+    forms = [base + "e", base]  # larger → large before larg
+    if base.endswith("i"):
+        forms.insert(0, base[:-1] + "y")  # earlier → early
+    if len(base) > 2 and base[-1] == base[-2]:
+        forms.append(base[:-1])  # bigger → big
+    return forms, most
+
+
 def lookup_forms(word: str) -> list[str]:
     """The keys to try for a phrase's last word, in order: the word as typed, then for a verb form (applied,
     parking) its stems' verb senses ("to park": 停车, not 公园), then every stem; then the same for its American
@@ -219,6 +244,11 @@ def glossary() -> dict[str, tuple[str, ...]]:
             for key, words in read_table(data_text("english.tsv")).items()}
 
 
+def in_glossary(phrase: Sequence[str], terms: Mapping[str, tuple[str, ...]]) -> bool:
+    """Whether the city-service glossary has the phrase, its last word in any of its lookup forms."""
+    return any(" ".join([*phrase[:-1], last]) in terms for last in lookup_forms(phrase[-1]))
+
+
 def candidates(phrase: Sequence[str], reverse: dict[str, tuple[tuple[str, int], ...]], vocabulary: Vocabulary,
                terms: Mapping[str, tuple[str, ...]] | None = None) -> list[str]:
     """The Chinese words for a phrase that the index knows, best first: the city-service glossary's (``terms``,
@@ -248,7 +278,24 @@ def candidates(phrase: Sequence[str], reverse: dict[str, tuple[tuple[str, int], 
             found = {word: rank for word, rank in found.items() if rank[1] == 0}
         if found:
             break  # the form as typed found words: a stem's would be another word's (parking is not park: 公园)
+    if not found and len(phrase) == 1:
+        return _degree_candidates(phrase[0], reverse, vocabulary, terms)
     return sorted(found, key=found.__getitem__)[:MAX_CANDIDATES]
+
+
+def _degree_candidates(word: str, reverse: dict[str, tuple[tuple[str, int], ...]], vocabulary: Vocabulary,
+                       terms: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """A comparative's or superlative's Chinese, when the word as typed finds nothing: its plain form's (cheaper →
+    便宜), a superlative's with 最 before it where the index knows that (longest → 最长)."""
+    forms, most = degree_stems(word)
+    for form in forms:
+        plain = candidates([form], reverse, vocabulary, terms)
+        if plain:
+            if most:
+                superlative = [MOST + chinese for chinese in plain if frequency(MOST + chinese, vocabulary) > 0]
+                return list(dict.fromkeys([*superlative, *plain]))[:MAX_CANDIDATES]
+            return plain
+    return []
 
 
 def english_expansions(folded: str, vocabulary: Vocabulary, weight: float,
@@ -260,6 +307,7 @@ def english_expansions(folded: str, vocabulary: Vocabulary, weight: float,
     if not words:
         return []
     reverse = reverse_dictionary() if reverse is None else reverse
+    terms = glossary() if terms is None else terms
     stop = stop_words()
     done = [False] * len(words)
     found: list[Expansion] = []
@@ -273,6 +321,8 @@ def english_expansions(folded: str, vocabulary: Vocabulary, weight: float,
                 continue  # a stop word alone says nothing
             if size > 1 and all(text in stop for text in texts) and " ".join(texts) not in reverse:
                 continue
+            if texts[0] in AUXILIARIES and in_glossary(texts[1:], terms) and not in_glossary(texts, terms):
+                continue  # "be charged" is the glossary's charge (收费), not CC-CEDICT's phrase (带电: electrically)
             chinese = candidates(texts, reverse, vocabulary, terms)
             own = vocabulary.document_frequency(texts[0]) if size == 1 else 0
             if own and not any(frequency(word, vocabulary) > own for word in chinese):

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from retrieval.english import (
-    HEAD, american, english_expansions, gloss_key, lookup_forms, read_cedict, romanised_key, stems, stop_words,
+    HEAD, american, degree_stems, english_expansions, gloss_key, lookup_forms, read_cedict, romanised_key, stems,
+    stop_words,
 )
 from tests.retrieval.vocabulary import Vocab
 
@@ -231,3 +232,49 @@ def test_the_shipped_glossary_keys_are_written_with_spaces() -> None:
     terms = glossary()
     assert "积分制" in terms["points based"] and "异地" in terms["out of town"] and "电动自行车" in terms["e bike"]
     assert not any("-" in key for key in terms)
+
+
+DEGREES = """長 长 [chang2] /length/long/forever/
+悠久 悠久 [you1 jiu3] /established/long/
+便宜 便宜 [pian2 yi5] /cheap/inexpensive/
+降價 降价 [jiang4 jia4] /to cut the price/to drive down the price/to get cheaper/
+早 早 [zao3] /early/morning/
+大 大 [da4] /big/huge/large/
+帶電 带电 [dai4 dian4] /electrified/live (wire)/charged/to be charged/
+收費 收费 [shou1 fei4] /to charge a fee/
+""".splitlines()
+
+
+def test_the_plain_forms_of_comparatives_and_superlatives() -> None:
+    assert degree_stems("longest") == (["longe", "long"], True)
+    assert degree_stems("cheaper") == (["cheape", "cheap"], False)
+    assert degree_stems("earlier") == (["early", "earlie", "earli"], False)
+    assert degree_stems("bigger") == (["bigge", "bigg", "big"], False)
+    assert degree_stems("best") == ([], False) and degree_stems("over") == ([], False) and degree_stems("apply") == ([], False)
+
+
+def test_a_superlative_is_its_stem_with_most_before_it() -> None:
+    """longest → 最长 where the index has it; a comparative → its plain form's words; only when nothing else finds
+    words the index knows (a two-word gloss it ends comes first: 降价, "to get cheaper")."""
+    reverse = read_cedict(DEGREES)
+    loan = Vocab(["贷款期限最长不超过3年。", "长期。", "历史悠久。"])
+    assert [e.term for e in english_expansions("longest", loan, 0.8, reverse, NO_TERMS)][:1] == ["最长"]
+    assert "长" in [e.term for e in english_expansions("longest", loan, 0.8, reverse, NO_TERMS)]
+    shop = Vocab(["价格便宜。", "最便宜。"])
+    assert [e.term for e in english_expansions("cheaper", shop, 0.8, reverse, NO_TERMS)] == ["便宜"]
+    assert [e.term for e in english_expansions("cheapest", shop, 0.8, reverse, NO_TERMS)][0] == "最便宜"
+    assert [e.term for e in english_expansions("cheaper", Vocab(["价格便宜。", "降价了。"]), 0.8, reverse, NO_TERMS)] == ["降价"]
+    # A word of neither kind, or one whose plain forms the dictionary lacks, still finds nothing.
+    assert english_expansions("summer", shop, 0.8, reverse, NO_TERMS) == []
+
+
+def test_a_passive_takes_the_glossary_s_verb_not_the_dictionary_s_phrase() -> None:
+    """"be charged" is CC-CEDICT's 带电 (electrically charged); a resident asking how a building will be charged for
+    waste means a fee, the glossary's charge."""
+    reverse = read_cedict(DEGREES)
+    fees = Vocab(["住客按袋收费。", "带电作业。"])
+    terms = {"charge": ("收费",)}
+    found = english_expansions("how will buildings be charged for waste", fees, 0.8, reverse, terms)
+    assert ("charged", "收费") in [(e.source, e.term) for e in found] and "带电" not in [e.term for e in found]
+    # Without the glossary's verb the dictionary's phrase stands.
+    assert "带电" in [e.term for e in english_expansions("be charged", fees, 0.8, reverse, NO_TERMS)]
