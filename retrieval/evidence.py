@@ -17,7 +17,9 @@ surface form the documents do not use (a dialect word, a slip, a foreign word, a
 weighs no more than its heaviest such alternative: 冇 weighs what 没有 weighs (nothing), not what an unknown
 character would. A Cantonese word weighs no more than its standard word even where the documents use it too (Hong
 Kong news writes 嘅 and 喺): it says what 的 and 在 say, however rare it is in jieba's Mandarin counts.
-``Coverage.expanded_share`` says how much of a passage's coverage came only through expansions.
+``Coverage.expanded_share`` says how much of a passage's coverage came only through expansions. An English phrase
+that an expansion translates whole (per month → 每月, social security card → 社保卡) is one unit, as its Chinese is one
+word: counted word by word it weighed once for each of its words, and a passage that missed it lost it twice over.
 """
 
 from __future__ import annotations
@@ -151,9 +153,10 @@ def content_units(folded_question: str, idf: Callable[[str], float], max_idf: fl
     found: dict[str, bool] = {}
     for word in words:
         found.setdefault(word, False)
+    phrases = _latin_phrases(folded_question, expansions)
     for token in iter_tokens(folded_question):
         if token.kind in ("word", "num", "date") and token.text not in QUESTION_WORDS and token.text not in ignore:
-            found[token.text] = token.kind == "word"
+            found[phrases.get(token.start, token.text)] = token.kind == "word"
     units = []
     for text, latin in found.items():
         weight = unit_weight(text, idf, max_idf)
@@ -167,6 +170,19 @@ def content_units(folded_question: str, idf: Callable[[str], float], max_idf: fl
         if weight > 0:
             units.append(Unit(text, weight, latin, alternatives))
     return tuple(units)
+
+
+def _latin_phrases(folded_question: str, expansions: Sequence[Expansion]) -> dict[int, str]:
+    """Where a Latin word of the question stands inside a phrase that an expansion translates whole (per month →
+    每月, social security card → 社保卡): its start → the phrase. The phrase is one unit, as its Chinese is one
+    word; counted word by word, a phrase of three words weighed three times what it says."""
+    phrases: dict[int, str] = {}
+    for expansion in expansions:
+        inside = [token for token in iter_tokens(expansion.source) if token.kind == "word"]
+        if len(inside) > 1:
+            for token in inside:
+                phrases.setdefault(expansion.start + token.start, expansion.source)
+    return phrases
 
 
 def recut(words: Sequence[str], known_word: Callable[[str], bool], known_term: Callable[[str], bool],
@@ -258,6 +274,17 @@ def _latin_words(folded: str) -> set[str]:
     return {match.group() for match in _TOKEN_RE.finditer(folded) if match.group("word")}
 
 
+@lru_cache(maxsize=1024)
+def _words_of(latin: str) -> frozenset[str]:
+    """The words of a Latin unit: one, or a phrase's (per month, points-based)."""
+    return frozenset(_latin_words(latin))
+
+
+def _latin_in(latin: str, words: set[str]) -> bool:
+    """Whether a text whose Latin words are ``words`` holds a Latin unit: the word, or each word of the phrase."""
+    return latin in words or bool(_words_of(latin)) and _words_of(latin) <= words
+
+
 def coverage(units: Sequence[Unit], folded_passage: str, asked: Sequence[AnswerType] = (), context: int = 0,
              title: int = 0) -> Coverage:
     """How much of the question's weight the passage (and its best sentence) contains, its own words counting
@@ -282,7 +309,7 @@ def coverage(units: Sequence[Unit], folded_passage: str, asked: Sequence[AnswerT
     # What the passage holds of each unit: (text found, weight counted, Latin, expander or None for the unit itself).
     found: list[tuple[str, float, bool, str | None]] = []
     for unit in units:
-        if unit.text in words if unit.latin else unit.text in folded_passage:
+        if _latin_in(unit.text, words) if unit.latin else unit.text in folded_passage:
             found.append((unit.text, unit.weight, unit.latin, None))
             continue
         for alt in unit.alternatives:
@@ -353,7 +380,7 @@ def _within(found: Sequence[tuple[str, float, bool, str | None]], text: str, lat
     """Whether each unit (or alternative) found in a passage is within this part of it (``latin``: whether any
     found is a Latin word, which must match whole)."""
     words = _latin_words(text) if latin else set()
-    return [found_text in words if is_latin else found_text in text for found_text, _, is_latin, _ in found]
+    return [_latin_in(found_text, words) if is_latin else found_text in text for found_text, _, is_latin, _ in found]
 
 
 def is_cjk(text: str) -> bool:

@@ -100,13 +100,14 @@ def places() -> frozenset[str]:
 
 def place_names(units: Iterable[Unit], gazetteer: frozenset[str]) -> list[str]:
     """The places the question names: its units in the gazetteer, or a gazetteer name with an administrative suffix;
-    and for an English word, the place its English expansion gives (Guangzhou → 广州: an English question about
-    another city's service is as much another city's as a Chinese one)."""
+    and for an English word, the place its English expansion gives first (Guangzhou → 广州: an English question about
+    another city's service is as much another city's as a Chinese one). Only its first reading: Wanzai is 万载 (a
+    county) before it is 湾仔 (a district of Hong Kong), and a page about 万载 does not miss a place the question names."""
     found: list[str] = []
     for unit in units:
         if unit.latin or not is_cjk(unit.text):
-            named = [a.text for a in unit.alternatives if a.kind == "english" and _is_place(a.text, gazetteer)]
-            found.extend(named[:1])
+            readings = [a.text for a in unit.alternatives if a.kind == "english"]
+            found.extend(readings[:1] if readings and _is_place(readings[0], gazetteer) else [])
         elif _is_place(unit.text, gazetteer):
             found.append(unit.text)
     return list(dict.fromkeys(found))

@@ -75,17 +75,24 @@ def test_a_source_inside_a_unit_gives_the_unit_with_it_replaced() -> None:
     assert alternatives & {"份证", "身份证"}
 
 
-def test_an_english_phrase_covers_each_of_its_words() -> None:
+def test_an_english_phrase_that_translates_whole_is_one_unit() -> None:
+    """social security → 社会保障 is one word of the passage: the phrase weighs as one unit, not once for each of its
+    words (a phrase of three words weighed three times what it says)."""
     question = "social security card"
     expansion = Expansion("social security", 0, "社会保障", "english", 0.8, True)
     units = content_units(question, flat_idf, 5.0, [expansion])
+    assert [u.text for u in units] == ["social security", "card"]
     social = {u.text: u for u in units}
-    assert [a.text for a in social["social"].alternatives] == ["社会保障"]
-    assert [a.text for a in social["security"].alternatives] == ["社会保障"]
+    assert [a.text for a in social["social security"].alternatives] == ["社会保障"]
     assert social["card"].alternatives == ()
     found = coverage(units, "社会保障卡的申领。")
     assert 0 < found.share < 1 and found.expanded_share == pytest.approx(found.share)
     assert found.expansion_kinds == ("english",)
+    # A passage with the phrase in English holds it as the phrase's words, wherever they stand.
+    assert coverage(units, "security 与 social 两词。").share == pytest.approx(social["social security"].weight / sum(u.weight for u in units))
+    assert coverage(units, "social 一词。").share == 0
+    # Each word alone, where no expansion translates the phrase whole.
+    assert [u.text for u in content_units(question, flat_idf, 5.0)] == ["social", "security", "card"]
 
 
 def test_ignored_latin_words_are_not_units() -> None:

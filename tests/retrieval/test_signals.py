@@ -59,6 +59,10 @@ def test_an_english_place_name_is_the_place_its_english_expansion_gives() -> Non
     assert place_names([renew, guangzhou], GAZETTEER) == ["广州"]
     assert place_names([typo], GAZETTEER) == []  # only what the English expander says the word means
     assert place_names([unit("广州"), guangzhou], GAZETTEER) == ["广州"]  # once
+    # Only the first reading: Wanzai is 万载 (a county the gazetteer lacks) before it is 湾仔 (Hong Kong's).
+    wanzai = Unit("wanzai", 1.0, latin=True, alternatives=(Alternative("万载", "english", False), Alternative("湾仔", "english", False)))
+    assert place_names([wanzai], GAZETTEER | {"湾仔"}) == []
+    assert place_names([wanzai], GAZETTEER | {"湾仔", "万载"}) == ["万载"]
 
 
 def test_a_place_is_named_under_its_full_or_short_name() -> None:
