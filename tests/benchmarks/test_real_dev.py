@@ -42,7 +42,7 @@ def test_real_dev_floors(real_dev) -> None:  # type: ignore[no-untyped-def]
     declined_ood = sum(r.outcome.startswith("declined") for r in got_ood)
     assert right_first >= 114  # the ranking alone (measured 117, rank@1 78.0%; 113 before the choice among siblings)
     assert quoted_first >= 114  # the right passage quoted first, confidently or hedged (measured 117, 78.0%)
-    assert quoted_in_three >= 136  # ... among the first three quoted (measured 139, 92.7%)
+    assert quoted_in_three >= 137  # ... among the first three quoted (measured 140, 93.3%)
     assert declined_ood >= 45  # out-of-corpus questions declined (measured 45 of 50, 90%)
     assert sum(r.outcome == "low" for r in got) > 0  # the hedged tier is used
     small_talk = {r.q: r.outcome for r in got_ood if r.q in ("你好", "早晨", "唔該", "多謝晒", "谢谢你啊", "你是机器人吗", "拜拜 明天再问")}
@@ -64,10 +64,10 @@ def test_rewordings_floors(real_dev) -> None:  # type: ignore[no-untyped-def]
     quoted_first = sum(r.answer_rank == 1 for r in got)
     quoted_in_three = sum(r.answer_rank is not None and r.answer_rank <= 3 for r in got)
     declined = sum(r.outcome.startswith("declined") for r in got)
-    # Measured 150, 187 and 10 of 221 (111, 146 and 31 at dc59fd8, before the tables and cues were extended from them;
+    # Measured 152, 187 and 10 of 221 (111, 146 and 31 at dc59fd8, before the tables and cues were extended from them;
     # 138, 183 and 11 before the choice among siblings, which was fitted on them; 147, 184, 11 before the English
     # rules of 2026-12-07).
-    assert quoted_first >= 143
+    assert quoted_first >= 146
     assert quoted_in_three >= 179
     assert declined <= 15
     english = [r for r in got if r.style == "english"]
