@@ -42,9 +42,9 @@ CEDICT_FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
 # The reversed dictionary's key for the headwords of two-word glosses that end in a word ("sales counter" → 柜台 under
 # HEAD + "counter"): what a word that no gloss gives alone may still be found as.
 HEAD = "* "
-# The passive's auxiliaries: "be charged" is a fee charged (the glossary's charge), not CC-CEDICT's "be charged"
-# (带电: electrically), wherever the glossary has the verb.
-AUXILIARIES = frozenset(("be", "been", "being", "is", "are", "was", "were", "get", "gets", "got"))
+# The passive's auxiliaries: "be charged" is a fee charged (the glossary's charge), not CC-CEDICT's "be charged" (带电:
+# electrically), wherever the glossary has the verb. Forms of be only: "get paid" is not the glossary's pay.
+AUXILIARIES = frozenset(("be", "been", "being", "is", "are", "was", "were"))
 # A superlative's Chinese: 最 before its stem's (longest → 最长, highest → 最高).
 MOST = "最"
 
