@@ -244,9 +244,14 @@ def glossary() -> dict[str, tuple[str, ...]]:
             for key, words in read_table(data_text("english.tsv")).items()}
 
 
+def phrase_keys(phrase: Sequence[str]) -> list[str]:
+    """The keys a phrase is looked up under, in order: its words with the last in each of its lookup forms."""
+    return [" ".join([*phrase[:-1], last]) for last in lookup_forms(phrase[-1])]
+
+
 def in_glossary(phrase: Sequence[str], terms: Mapping[str, tuple[str, ...]]) -> bool:
     """Whether the city-service glossary has the phrase, its last word in any of its lookup forms."""
-    return any(" ".join([*phrase[:-1], last]) in terms for last in lookup_forms(phrase[-1]))
+    return any(key in terms for key in phrase_keys(phrase))
 
 
 def candidates(phrase: Sequence[str], reverse: dict[str, tuple[tuple[str, int], ...]], vocabulary: Vocabulary,
@@ -255,12 +260,12 @@ def candidates(phrase: Sequence[str], reverse: dict[str, tuple[tuple[str, int], 
     None: data/english.tsv) where it has the phrase, else the headwords of CC-CEDICT's gloss; the forms of the
     phrase's last word (``lookup_forms``) are tried in turn until one finds some."""
     terms = glossary() if terms is None else terms
-    for last in lookup_forms(phrase[-1]):
-        official = [word for word in terms.get(" ".join([*phrase[:-1], last]), ()) if frequency(word, vocabulary) > 0]
+    keys = phrase_keys(phrase)
+    for key in keys:
+        official = [word for word in terms.get(key, ()) if frequency(word, vocabulary) > 0]
         if official:
             return official[:MAX_CANDIDATES]
     found: dict[str, tuple[int, int]] = {}
-    keys = [" ".join([*phrase[:-1], last]) for last in lookup_forms(phrase[-1])]
     if len(phrase) == 1:
         # A word that no gloss gives alone, as the last word of two-word glosses: "counter" is not 柜台, "sales
         # counter" is; tried last, so only for a word the dictionary has nothing else for that the index knows.

@@ -14,7 +14,6 @@ passages from the index's SQLite file as a search needs them (retrieval.store.Pa
 from __future__ import annotations
 
 import logging
-import math
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Sequence
@@ -322,8 +321,8 @@ class Searcher:
                 cover = out.covered[row] = _coverage(units, text, asked)
                 bonus = (SENTENCE_WEIGHT * cover.sentence_share + TITLE_WEIGHT * cover.title_share + answer_bonus(cover)
                          + NUMBER_WEIGHT * cover.number_share)
-                later = POSITION_WEIGHT * math.log1p(text.position)
-                out.evidence[row] = features(relative, cover, text.position)
+                evidence = out.evidence[row] = features(relative, cover, text.position)
+                later = POSITION_WEIGHT * evidence["position"]  # log(1 + the paragraph's number)
                 out.docs[row] = text.doc_id
             refined.append((row, relative + bonus, later))
         refined.sort(key=lambda item: -(item[1] - item[2]))
