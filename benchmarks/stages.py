@@ -36,7 +36,7 @@ OVERLAPPED = ("encode", "vector_search")  # the dense half runs beside the criti
 
 # Names imported by retrieval.search, and the stage each belongs to.
 _MODULE_STAGES = {"screen": "screen", "expand": "fold_tokenise", "content_units": "fold_tokenise",
-                  "encode": "encode", "search_vectors": "vector_search"}
+                  "encode": "encode"}
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,9 @@ def _clocked(searcher: Any, seconds: dict[str, float], clock: Callable[[], float
         setattr(module, name, wrap(_MODULE_STAGES[name], function))
     searcher._lexical.top = wrap("bm25", type(searcher._lexical).top.__get__(searcher._lexical))
     searcher._refine = wrap("refine", type(searcher)._refine.__get__(searcher))
+    vectors = searcher._vectors  # any retrieval.vectors.VectorIndex: its search, timed where it is called
+    if vectors is not None:
+        searcher._vectors = _Timed(vectors, wrap("vector_search", vectors.search))
     encodes = searcher._encodes
     searcher._encodes = _WaitClock(encodes, wrap)
     try:
@@ -72,7 +75,15 @@ def _clocked(searcher: Any, seconds: dict[str, float], clock: Callable[[], float
         for name, function in saved.items():
             setattr(module, name, function)
         del searcher._lexical.top, searcher._refine
+        searcher._vectors = vectors
         searcher._encodes = encodes
+
+
+class _Timed:
+    """Stands in for the Searcher's vector index, with its search timed."""
+
+    def __init__(self, vectors: Any, search: Callable[..., Any]) -> None:
+        self.size, self.search = vectors.size, search
 
 
 class _WaitClock:

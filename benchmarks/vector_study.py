@@ -60,7 +60,7 @@ def recall(found: list[set[int]], truth: list[set[int]]) -> float:
 def study(vectors: np.ndarray, queries: np.ndarray, kinds: tuple[str, ...] = ("hnsw", "ivf"), k: int = 10,
           with_recall: bool = True) -> dict[str, Any]:
     """Build each kind, search every query alone (k=100 as the Searcher does), compare the top 10 with flat."""
-    from retrieval.vectors import build_vectors
+    from retrieval.faiss_vectors import build_vectors
 
     out: dict[str, Any] = {"size": int(vectors.shape[0])}
     truth: list[set[int]] = []
@@ -81,16 +81,17 @@ def study(vectors: np.ndarray, queries: np.ndarray, kinds: tuple[str, ...] = ("h
 
 
 def ef_sweep(index: Any, queries: np.ndarray, truth: list[set[int]], k: int, efs: tuple[int, ...] = (64, 128, 256, 512)) -> dict[str, Any]:
-    """Recall@k and latency of an HNSW index at several efSearch values (the shipped one restored after)."""
-    shipped = index.hnsw.efSearch
+    """Recall@k and latency of an HNSW index (retrieval.faiss_vectors.FaissVectors) at several efSearch values (the
+    shipped one restored after)."""
+    shipped = index.index.hnsw.efSearch
     out: dict[str, Any] = {}
     try:
         for ef in efs:
-            index.hnsw.efSearch = ef
+            index.index.hnsw.efSearch = ef
             times, found = _search_each(index, queries, k)
             out[str(ef)] = {"recall_at_10": recall(found, truth), "latency": percentiles(times)}
     finally:
-        index.hnsw.efSearch = shipped
+        index.index.hnsw.efSearch = shipped
     return out
 
 
@@ -98,13 +99,12 @@ def _search_each(index: Any, queries: np.ndarray, k: int) -> tuple[list[float], 
     """Each query searched alone for the Searcher's CANDIDATES nearest rows: the seconds of each search, and the
     top k rows it found."""
     from retrieval.search import CANDIDATES
-    from retrieval.vectors import search_vectors
 
     times: list[float] = []
     found: list[set[int]] = []
     for q in queries:
         t = time.perf_counter()
-        rows = search_vectors(index, q, CANDIDATES)
+        rows = index.search(q, CANDIDATES)
         times.append(time.perf_counter() - t)
         found.append({r for r, _ in rows[:k]})
     return times, found

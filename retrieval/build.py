@@ -40,7 +40,7 @@ from retrieval.model import BuildReport
 from retrieval.selftest import SelfTest
 from retrieval.term_cache import term_cache_path
 from retrieval.terms import LexicalBuild, TermScheme, build_lexical
-from retrieval.vectors import build_vectors, choose_kind, extend_previous, save_vectors
+from retrieval.faiss_vectors import build_vectors, choose_kind, extend_previous, save_vectors
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ def _build_locked(
         if vectors is not None and kind is not None:
             previous = extend_previous(layout.version_dir(index_dir) / store.VECTORS, vectors, kind)  # the version now serving
             if previous is not None:
-                log.info("vector index: the previous %s index extended to %d rows, not built anew", kind, previous.ntotal)
+                log.info("vector index: the previous %s index extended to %d rows, not built anew", kind, previous.size)
             save_vectors(previous if previous is not None else build_vectors(vectors, kind), version / store.VECTORS)
         manifest = store.Manifest(
             format_version=store.FORMAT_VERSION,

@@ -42,7 +42,8 @@ from retrieval.siblings import SiblingModel, choose_first, features
 from retrieval.siblings import default_model as default_siblings
 from retrieval.signals import Candidate, Signals, places, signals
 from retrieval.text import JIEBA_PREFIX, fold_script
-from retrieval.vectors import load_vectors, search_vectors
+from retrieval.faiss_vectors import open_faiss
+from retrieval.vectors import OpenVectors, VectorIndex
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ class Searcher:
         manifest: store.Manifest,
         passages: store.PassageStore,
         lexical: LexicalIndex,
-        vectors: object | None,
+        vectors: VectorIndex | None,
         encoder: Encoder | None,
         settings: IndexSettings,
         weights: FusionWeights = DEFAULT_WEIGHTS,
@@ -159,12 +160,13 @@ class Searcher:
     def open(
         cls, index_dir: Path, settings: IndexSettings, *, encoder: Encoder | None = None, weights: FusionWeights | None = None,
         decline: DeclineModel | None = None, expansions: Sequence[Kind] | None = None, answer_types: Catalogue | None = None,
-        siblings: SiblingModel | None = None,
+        siblings: SiblingModel | None = None, open_vectors: OpenVectors = open_faiss,
     ) -> Searcher:
         """Open an index directory (built by retrieval.build); errors name the directory and what to run.
 
         The fusion's dense weight, and whether the dense similarity counts for the decline, are the build's self-test's
         (retrieval.selftest.dense_use reads them from the manifest); ``weights`` given replaces the fusion weights.
+        ``open_vectors``: the dense index's backend (retrieval.vectors), given the version's directory.
         """
         index_dir = Path(index_dir).expanduser().absolute()
         if not index_dir.exists():
@@ -187,10 +189,10 @@ class Searcher:
         try:
             passages = store.PassageStore(version / store.PASSAGES, name=index_dir)
             lexical = LexicalIndex.load(version / store.LEXICAL)
-            vectors = load_vectors(version / store.VECTORS) if use.enabled else None
+            vectors = open_vectors(version) if use.enabled else None
         except Exception as err:  # noqa: BLE001 - sqlite, numpy, json and faiss each fail in their own way
             raise IndexCorruptError(index_dir, f"its files cannot be read ({err.__class__.__name__}: {err})") from None
-        sizes = {manifest.passages, passages.count, lexical.size} | ({vectors.ntotal} if vectors is not None else set())  # type: ignore[attr-defined]
+        sizes = {manifest.passages, passages.count, lexical.size} | ({vectors.size} if vectors is not None else set())
         if len(sizes) != 1:
             raise IndexCorruptError(index_dir, f"its parts disagree on the number of passages ({sorted(sizes)})")
         if settings.model.strip().lower() == NO_MODEL:
@@ -282,8 +284,8 @@ class Searcher:
         """The passages nearest the question's vector (encoded through the micro-batcher), best first; ``started``
         is set as soon as this thread runs."""
         started.set()
-        assert self._batcher is not None
-        return search_vectors(self._vectors, self._batcher.encode(query_text(self._manifest.model, question)), CANDIDATES)
+        assert self._batcher is not None and self._vectors is not None
+        return self._vectors.search(self._batcher.encode(query_text(self._manifest.model, question)), CANDIDATES)
 
     def sibling_evidence(self, question: str) -> list[tuple[int, str, dict[str, float]]]:
         """The refined lexical candidates that carry evidence, in the refined order before the sibling choice, each as

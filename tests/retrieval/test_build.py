@@ -162,7 +162,7 @@ def test_a_failure_while_writing_the_files_leaves_the_previous_index_answering(
     build_index(english_passages[:20], index_dir, minilm_settings, encoder=minilm)
     before = Searcher.open(index_dir, minilm_settings, encoder=minilm).search("Is the playground in Lakeside Park open?")
 
-    def disk_full(index: Any, path: Path) -> None:
+    def disk_full(vectors: Any, path: Path) -> None:
         path.write_bytes(b"half a faiss file")
         raise OSError(28, "No space left on device")
 

@@ -12,7 +12,7 @@ import faiss
 import pytest
 import torch
 
-import retrieval.search
+from retrieval.faiss_vectors import FaissVectors
 from retrieval.config import IndexSettings
 from retrieval.encoder import load_encoder, thread_count
 from retrieval.search import Searcher
@@ -59,13 +59,13 @@ def test_a_failed_load_leaves_the_threads_alone() -> None:
 def test_the_vectors_are_searched_with_the_threads_set(english_index: Path, minilm: Any, minilm_settings: IndexSettings,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[int] = []
-    search_vectors = retrieval.search.search_vectors
+    search = FaissVectors.search
 
     def recording(*args: Any) -> Any:
         seen.append(faiss.omp_get_max_threads())  # in the thread that searches, not the caller's
-        return search_vectors(*args)
+        return search(*args)
 
-    monkeypatch.setattr(retrieval.search, "search_vectors", recording)
+    monkeypatch.setattr(FaissVectors, "search", recording)
     searcher = Searcher.open(english_index, replace(minilm_settings, threads=3), encoder=minilm)
     assert searcher.search("What are the dog licence fees?").answered
     assert seen == [3]  # OpenMP's default in a new thread would be every core

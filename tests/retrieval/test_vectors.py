@@ -1,97 +1,67 @@
-"""The vector index parameters (how many IVF lists a search visits, kept when saved and read back), and a rebuild
-that appends rows extending the previous index instead of building it anew."""
+"""The dense index's contract (retrieval.vectors): a second backend handed to the Searcher serves as FAISS does."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
-from retrieval.vectors import (
-    FP16_TOLERANCE,
-    HNSW_EF_SEARCH,
-    HNSW_EF_SEARCH_SMALL,
-    IVF_PROBES,
-    build_vectors,
-    extend_previous,
-    ivf_probes,
-    load_vectors,
-    save_vectors,
-    search_vectors,
-)
+from retrieval.config import IndexSettings
+from retrieval.errors import IndexCorruptError
+from retrieval.faiss_vectors import open_faiss
+from retrieval.search import Searcher
+from retrieval.vectors import VectorIndex
 
 
-def test_ivf_probes_a_share_of_the_lists_but_never_fewer_than_the_floor_or_more_than_there_are() -> None:
-    assert ivf_probes(4000) == 125  # a million vectors: 4 * sqrt(n) lists, 1/32 of them
-    assert ivf_probes(400) == IVF_PROBES  # ten thousand: the floor
-    assert ivf_probes(5) == 5
+class ExactVectors:
+    """A backend that is not FAISS: the rows' vectors in a NumPy array, searched exhaustively."""
+
+    def __init__(self, vectors: np.ndarray) -> None:
+        self.vectors = vectors
+        self.searched = 0
+
+    @property
+    def size(self) -> int:
+        return len(self.vectors)
+
+    def search(self, query: np.ndarray, n: int) -> list[tuple[int, float]]:
+        self.searched += 1
+        sims = self.vectors @ query.reshape(-1)
+        rows = np.argsort(-sims, kind="stable")[:max(0, n)]
+        return [(int(row), float(sims[row])) for row in rows]
 
 
-def test_an_ivf_index_read_back_searches_as_many_lists_as_built(tmp_path: Path) -> None:
-    rng = np.random.default_rng(3)
-    vectors = rng.normal(size=(40_000, 16)).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    index = build_vectors(vectors, "ivf")
-    assert (index.nlist, index.nprobe) == (800, ivf_probes(800)) and index.nprobe > IVF_PROBES
-    save_vectors(index, tmp_path / "v.faiss")
-    loaded = load_vectors(tmp_path / "v.faiss")
-    assert loaded.nprobe == index.nprobe
-    assert search_vectors(loaded, vectors[7], 1)[0][0] == 7
+def _exact(version: Path) -> ExactVectors:
+    """The version's vectors, read out of its FAISS file once (as a server would be loaded from the build)."""
+    faiss_index = open_faiss(version).index
+    return ExactVectors(faiss_index.reconstruct_n(0, faiss_index.ntotal))
 
 
-def test_an_hnsw_index_read_back_searches_as_widely_as_its_size_needs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    vectors = _unit(300)
-    save_vectors(build_vectors(vectors, "hnsw"), tmp_path / "v.faiss")
-    assert load_vectors(tmp_path / "v.faiss").hnsw.efSearch == HNSW_EF_SEARCH_SMALL
-    monkeypatch.setattr("retrieval.vectors.HNSW_SMALL_ROWS", 299)  # as if 300 rows were a large graph
-    loaded = load_vectors(tmp_path / "v.faiss")
-    assert loaded.hnsw.efSearch == HNSW_EF_SEARCH > HNSW_EF_SEARCH_SMALL
-    assert search_vectors(loaded, vectors[42], 1)[0][0] == 42
+@pytest.mark.parametrize("question", ["What are the dog licence fees?", "Is the playground in Lakeside Park open?",
+                                      "When does the library close on Sundays?"])
+def test_a_second_backend_under_the_contract_ranks_as_faiss_does(english_index: Path, minilm: Any,
+                                                                  minilm_settings: IndexSettings, question: str) -> None:
+    opened: list[ExactVectors] = []
+
+    def open_exact(version: Path) -> VectorIndex:
+        opened.append(_exact(version))
+        return opened[-1]
+
+    faiss_searcher = Searcher.open(english_index, minilm_settings, encoder=minilm)
+    other = Searcher.open(english_index, minilm_settings, encoder=minilm, open_vectors=open_exact)
+    assert other.info.dense_enabled
+    assert [h.passage.id for h in other.search(question).hits] == [h.passage.id for h in faiss_searcher.search(question).hits]
+    assert [r.row for r in other.rank(question, n=10)] == [r.row for r in faiss_searcher.rank(question, n=10)]
+    assert opened[0].searched >= 2  # the dense half went through the other backend
 
 
-def _unit(rows: int, dim: int = 16, seed: int = 5) -> np.ndarray:
-    vectors = np.random.default_rng(seed).normal(size=(rows, dim)).astype(np.float32)
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+def test_a_backend_that_holds_a_different_number_of_rows_is_refused(english_index: Path, minilm: Any,
+                                                                     minilm_settings: IndexSettings) -> None:
+    def short(version: Path) -> VectorIndex:
+        whole = _exact(version)
+        return ExactVectors(whole.vectors[:-1])
 
-
-@pytest.mark.parametrize("kind", ["flat", "hnsw"])
-def test_a_build_that_appends_rows_extends_the_previous_index(tmp_path: Path, kind: str) -> None:
-    vectors = _unit(3_000)
-    save_vectors(build_vectors(vectors[:2_970], kind), tmp_path / "v.faiss")
-    extended = extend_previous(tmp_path / "v.faiss", vectors, kind)
-    assert extended is not None and extended.ntotal == 3_000
-    stored = extended.reconstruct_n(0, 3_000)
-    assert np.array_equal(stored, vectors) if kind == "flat" else np.abs(stored - vectors).max() <= FP16_TOLERANCE
-    assert all(search_vectors(extended, vectors[row], 1)[0][0] == row for row in (0, 2_969, 2_970, 2_999))
-    if kind == "hnsw":
-        assert extended.hnsw.efSearch == build_vectors(vectors[:10], "hnsw").hnsw.efSearch
-
-
-def test_anything_but_appending_builds_anew(tmp_path: Path) -> None:
-    vectors = _unit(3_000)
-    save_vectors(build_vectors(vectors[:2_970], "hnsw"), tmp_path / "v.faiss")
-    changed = vectors.copy()
-    changed[1_234] = _unit(1, seed=9)[0]  # one passage's text (or the model) changed
-    assert extend_previous(tmp_path / "v.faiss", changed, "hnsw") is None
-    assert extend_previous(tmp_path / "v.faiss", vectors[:2_000], "hnsw") is None  # passages removed
-    assert extend_previous(tmp_path / "v.faiss", vectors[::-1].copy(), "hnsw") is None  # another order
-    assert extend_previous(tmp_path / "v.faiss", vectors, "flat") is None  # the kind changed with the size
-    assert extend_previous(tmp_path / "v.faiss", _unit(3_000, dim=8), "hnsw") is None  # another dimension
-    assert extend_previous(tmp_path / "missing.faiss", vectors, "hnsw") is None
-    (tmp_path / "bad.faiss").write_bytes(b"not an index")
-    assert extend_previous(tmp_path / "bad.faiss", vectors, "hnsw") is None
-    save_vectors(build_vectors(vectors, "ivf"), tmp_path / "ivf.faiss")
-    assert extend_previous(tmp_path / "ivf.faiss", vectors, "ivf") is None  # IVF keeps no vectors to compare
-
-
-def test_hnsw_keeps_float16_vectors_at_about_half_the_size_with_the_same_neighbours() -> None:
-    import faiss
-
-    vectors = _unit(4_000, dim=384)
-    fp16 = build_vectors(vectors, "hnsw")
-    flat = faiss.IndexHNSWFlat(384, fp16.hnsw.nb_neighbors(0) // 2, faiss.METRIC_INNER_PRODUCT)
-    flat.add(vectors)
-    assert faiss.serialize_index(fp16).nbytes < 0.65 * faiss.serialize_index(flat).nbytes
-    assert np.abs(fp16.reconstruct_n(0, 4_000) - vectors).max() <= FP16_TOLERANCE
-    assert all(search_vectors(fp16, vectors[row], 1)[0][0] == row for row in range(0, 4_000, 97))
+    with pytest.raises(IndexCorruptError, match="disagree on the number of passages"):
+        Searcher.open(english_index, minilm_settings, encoder=minilm, open_vectors=short)
