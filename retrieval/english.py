@@ -19,6 +19,9 @@ entries that give the gloss first and the words the corpus uses most before the 
 English stop words (data/english_stopwords.txt) are never translated alone, and words the corpus itself contains
 (MPF, app, COVID) stay as they are: the question's own terms already match them.
 
+Each translation carries how much its English says (``says``): a word that the glosses of many headwords use
+(people, care, win) says less than one few use (orphan, incubation), and its unit of the question weighs that share.
+
 The reversed dictionary takes about a second and some 40 MB to build, on the first English question of a process
 (``reverse_dictionary``, cached); nothing is read before that.
 """
@@ -26,6 +29,7 @@ The reversed dictionary takes about a second and some 40 MB to build, on the fir
 from __future__ import annotations
 
 import gzip
+import math
 import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -47,6 +51,11 @@ HEAD = "* "
 AUXILIARIES = frozenset(("be", "been", "being", "is", "are", "was", "were"))
 # A superlative's Chinese: 最 before its stem's (longest → 最长, highest → 最高).
 MOST = "最"
+# What an English word says is how few of CC-CEDICT's headwords its glosses use it, as a term's IDF is how few passages
+# hold it: "people" is in the glosses of some 200 headwords, "care" 90, "win" 70, "orphan" 7, "incubation" 2. A
+# question's English word weighs its Chinese's weight times that share (``says``), so that a common word rendered by a
+# rare one (win → 共赢, given → 给定) does not weigh as a rare word; at least LEAST_SAYS. Measured: README, "English".
+LEAST_SAYS = 0.15
 
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _SKIP = ("variant of", "old variant", "see ", "cl:", "surname", "used in", "abbr. ", "also written", "erhua variant",
@@ -165,6 +174,49 @@ def reverse_dictionary() -> dict[str, tuple[tuple[str, int], ...]]:
 @lru_cache(maxsize=1)
 def _reversed_once() -> dict[str, tuple[tuple[str, int], ...]]:
     return read_cedict()
+
+
+def gloss_spread(reverse: Mapping[str, tuple[tuple[str, int], ...]]) -> tuple[dict[str, int], int]:
+    """How many headwords each English word of a reversed dictionary's glosses is used for, and how many headwords
+    the dictionary has in all."""
+    heads: dict[str, set[str]] = {}
+    every: set[str] = set()
+    for key, entries in reverse.items():
+        if key.startswith(HEAD):
+            continue  # the same glosses again, under their last word
+        words = {word for word in key.split(" ") if word != "to"}
+        headwords = {word for word, _ in entries}
+        every |= headwords
+        for word in words:
+            heads.setdefault(word, set()).update(headwords)
+    return {word: len(found) for word, found in heads.items()}, len(every)
+
+
+def dictionary_spread() -> tuple[dict[str, int], int]:
+    """gloss_spread of CC-CEDICT (built once, after the reversed dictionary)."""
+    reverse_dictionary()
+    with _building:
+        return _spread_once()
+
+
+@lru_cache(maxsize=1)
+def _spread_once() -> tuple[dict[str, int], int]:
+    return gloss_spread(_reversed_once())
+
+
+def says(phrase: Sequence[str], spread: Mapping[str, int], headwords: int) -> float:
+    """How much an English phrase says, in [LEAST_SAYS, 1]: its most specific word's 1 - log(headwords its glosses
+    use it for) / log(all headwords), a word counted as the first of its forms (stems) that some gloss uses; 1 for a
+    word no gloss uses (a name, a word CC-CEDICT lacks). Stop words (to, for) say nothing of a phrase with others."""
+    if headwords < 2:
+        return 1.0
+    stop = stop_words()
+    best = 0.0
+    for word in [word for word in phrase if word not in stop] or phrase:
+        count = next((spread[form] for form in stems(word) if spread.get(form)), 0)
+        share = 1.0 if count <= 1 else 1.0 - math.log(count) / math.log(headwords)
+        best = max(best, share)
+    return max(LEAST_SAYS, min(1.0, best)) if phrase else 1.0
 
 
 def stems(word: str) -> list[str]:
@@ -311,6 +363,7 @@ def english_expansions(folded: str, vocabulary: Vocabulary, weight: float,
     words = [token for token in iter_tokens(folded) if token.kind == "word" and token.text.isascii()]
     if not words:
         return []
+    spread, headwords = dictionary_spread() if reverse is None else gloss_spread(reverse)
     reverse = reverse_dictionary() if reverse is None else reverse
     terms = glossary() if terms is None else terms
     stop = stop_words()
@@ -340,5 +393,6 @@ def english_expansions(folded: str, vocabulary: Vocabulary, weight: float,
             done[i : i + size] = [True] * size
             source = folded[span[0].start : span[-1].end]
             replaces = own <= RARE_DF  # a word in a URL or two is not the documents' word for it
-            found.extend(Expansion(source, span[0].start, word, "english", weight, replaces) for word in chinese)
+            said = says(texts, spread, headwords)
+            found.extend(Expansion(source, span[0].start, word, "english", weight, replaces, said) for word in chinese)
     return found

@@ -159,7 +159,7 @@ def content_units(folded_question: str, idf: Callable[[str], float], max_idf: fl
             found[phrases.get(token.start, token.text)] = token.kind == "word"
     units = []
     for text, latin in found.items():
-        weight = unit_weight(text, idf, max_idf)
+        weight = unit_weight(text, idf, max_idf) * min((e.says for e in expansions if e.source == text), default=1.0)
         alternatives: tuple[Alternative, ...] = ()
         if expansions:
             alternatives, replacing = _alternatives(text, folded_question, expansions)

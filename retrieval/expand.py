@@ -74,6 +74,9 @@ class Expansion:
     weight: float  # weight of its BM25 terms; the question's own weigh 1
     replaces: bool  # the source is a surface form the documents do not use (a dialect word, a slip, a foreign word,
     # a word the index lacks): the unit it covers weighs what the term weighs, not more (retrieval.evidence)
+    # How much the source says, in (0, 1]: the share of its weight the unit it covers keeps (retrieval.evidence). 1 but
+    # for an English word, which says as little as it is common (retrieval.english.says: people, win, care).
+    says: float = 1.0
 
     @property
     def end(self) -> int:

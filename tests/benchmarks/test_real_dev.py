@@ -64,14 +64,14 @@ def test_rewordings_floors(real_dev) -> None:  # type: ignore[no-untyped-def]
     quoted_first = sum(r.answer_rank == 1 for r in got)
     quoted_in_three = sum(r.answer_rank is not None and r.answer_rank <= 3 for r in got)
     declined = sum(r.outcome.startswith("declined") for r in got)
-    # Measured 152, 187 and 10 of 221 (111, 146 and 31 at dc59fd8, before the tables and cues were extended from them;
+    # Measured 154, 189 and 7 of 221 (111, 146 and 31 at dc59fd8, before the tables and cues were extended from them;
     # 138, 183 and 11 before the choice among siblings, which was fitted on them; 147, 184, 11 before the English
-    # rules of 2026-12-07).
-    assert quoted_first >= 146
-    assert quoted_in_three >= 179
-    assert declined <= 15
+    # rules of 2026-12-07; 152, 187, 10 before an English word weighed what it says).
+    assert quoted_first >= 148
+    assert quoted_in_three >= 183
+    assert declined <= 12
     english = [r for r in got if r.style == "english"]
-    assert sum(r.answer_rank is not None and r.answer_rank <= 3 for r in english) >= 50  # measured 53 of 71 (30 before)
+    assert sum(r.answer_rank is not None and r.answer_rank <= 3 for r in english) >= 52  # measured 55 of 71 (30, 53 before)
 
 
 @pytest.mark.slow

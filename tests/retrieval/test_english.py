@@ -3,11 +3,13 @@ corpus's own English words left as they are."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from retrieval.english import (
-    HEAD, american, degree_stems, english_expansions, gloss_key, lookup_forms, read_cedict, romanised_key, stems,
-    stop_words,
+    HEAD, LEAST_SAYS, american, degree_stems, english_expansions, gloss_key, gloss_spread, lookup_forms, read_cedict,
+    romanised_key, says, stems, stop_words,
 )
 from tests.retrieval.vocabulary import Vocab
 
@@ -278,3 +280,27 @@ def test_a_passive_takes_the_glossary_s_verb_not_the_dictionary_s_phrase() -> No
     assert ("charged", "收费") in [(e.source, e.term) for e in found] and "带电" not in [e.term for e in found]
     # Without the glossary's verb the dictionary's phrase stands.
     assert "带电" in [e.term for e in english_expansions("be charged", fees, 0.8, reverse, NO_TERMS)]
+
+
+def test_a_word_says_as_little_as_the_number_of_headwords_its_glosses_use_it_for(reverse: dict) -> None:
+    spread, headwords = gloss_spread(reverse)
+    assert headwords == 12  # 无效行 only points elsewhere
+    # security glosses 社会保障, 社会保险, 保证 and 安全; kindergarten only 幼儿园; "to" and the last-word keys count not.
+    assert spread["security"] == 4 and spread["kindergarten"] == 1 and spread["social"] == 3 and "to" not in spread
+    assert says(["kindergarten"], spread, headwords) == 1.0 > says(["security"], spread, headwords)
+    assert says(["security"], spread, headwords) == pytest.approx(1 - math.log(4) / math.log(12))
+    assert says(["cards"], spread, headwords) == says(["card"], spread, headwords)  # a plural as its stem
+    assert says(["tianhe"], spread, headwords) == 1.0  # a word no gloss uses: a name says all it can
+    # A phrase says what its most specific word says; its stop words say nothing beside others.
+    assert says(["social", "security"], spread, headwords) == says(["social"], spread, headwords)
+    assert says(["to", "kindergarten"], spread, headwords) == 1.0
+    assert says(["security", "for"], spread, headwords) == says(["security"], spread, headwords) < 1.0
+    flat = {"word": 10**6}
+    assert says(["word"], flat, 10**6 + 1) == LEAST_SAYS  # never nothing: a common word still says something
+
+
+def test_each_expansion_carries_what_its_english_says(reverse: dict) -> None:
+    found = english_expansions("kindergarten security", CITY, 0.8, reverse, NO_TERMS)
+    said = {e.source: e.says for e in found}
+    spread, headwords = gloss_spread(reverse)
+    assert said == {"kindergarten": 1.0, "security": says(["security"], spread, headwords)}

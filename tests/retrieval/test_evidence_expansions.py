@@ -156,3 +156,24 @@ def test_a_word_every_passage_holds_still_weighs() -> None:
     assert unit_weight("社保卡", flat_idf, 5.0) == pytest.approx(background_weight("社保卡"))
     assert unit_weight("社保卡", lambda term: {"社保": 5.0}.get(term, 0.0), 5.0) == pytest.approx(
         background_weight("社保卡") * (1.0 + LEAST_SPECIFICITY) / 2)
+
+
+def test_a_translated_word_weighs_what_its_english_says() -> None:
+    """An English word weighs the share of its own weight that its expansion says it says (retrieval.english.says),
+    and no more than its heaviest translation: a common word weighs less than a rare one."""
+    question = "kindergarten people"
+    rare = "龘靐"  # a word jieba never saw: heavier than any English word, so the English word's own weight counts
+
+    def weights(*expansions: Expansion) -> dict[str, float]:
+        return {u.text: u.weight for u in content_units(question, flat_idf, 5.0, list(expansions))}
+
+    full = weights(Expansion("people", 13, rare, "english", 0.8, True))
+    half = weights(Expansion("people", 13, rare, "english", 0.8, True, 0.5))
+    assert unit_weight(rare, flat_idf, 5.0) > full["people"] == unit_weight("people", flat_idf, 5.0)
+    assert half["people"] == pytest.approx(0.5 * full["people"]) and half["kindergarten"] == full["kindergarten"]
+    # Two expansions of one word that say differently: the unit keeps the lesser share.
+    both = weights(Expansion("people", 13, rare, "english", 0.8, True, 0.5), Expansion("people", 13, "人们", "english", 0.8, True, 0.9))
+    assert both["people"] == pytest.approx(half["people"])
+    # Its translation's weight still bounds it: a light translation weighs what it weighs, whatever the English says.
+    light = weights(Expansion("people", 13, "人民", "english", 0.8, True, 0.5))
+    assert light["people"] == pytest.approx(min(0.5 * full["people"], unit_weight("人民", flat_idf, 5.0)))
