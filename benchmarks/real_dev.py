@@ -24,6 +24,10 @@ to extend the tables once, so they are no hidden set either. benchmarks/rewordin
 after those rules and measured once at each end of that work, never read to write one: measure a change on it the
 same way.
 
+``--ood FILE``: these out-of-corpus questions instead of the set's own 50, which are all Chinese. OOD_ENGLISH
+(benchmarks/ood_english.jsonl) holds 25 in English, written for the team: other cities' versions of the services
+the documents cover, and subjects they do not touch (a marathon, a fishing licence, a cat on a train).
+
 Gold strings are compared as score.py compares them: both sides folded to simplified script (OpenCC t2s), NFKC,
 whitespace removed. The set is for measuring and tuning; the hidden set of the same kind decides.
 """
@@ -51,6 +55,7 @@ if TYPE_CHECKING:
 _WS = re.compile(r"\s+")
 REWORDINGS = Path(__file__).resolve().parent / "rewordings.jsonl"
 FRESH = Path(__file__).resolve().parent / "rewordings_fresh.jsonl"
+OOD_ENGLISH = Path(__file__).resolve().parent / "ood_english.jsonl"
 OOD_EVERY = 6  # --one-document: the out-of-corpus questions go to every sixth document's index
 
 
@@ -86,15 +91,16 @@ class Result:
     top_text: str
 
 
-def load_questions(folder: Path, questions: Path | None = None) -> tuple[list[Question], list[Question]]:
-    """The answerable questions (the set's own, or those of ``questions``) and the out-of-corpus ones."""
+def load_questions(folder: Path, questions: Path | None = None, ood: Path | None = None) -> tuple[list[Question], list[Question]]:
+    """The answerable questions (the set's own, or those of ``questions``) and the out-of-corpus ones (the set's own,
+    or those of ``ood``)."""
     def rows(path: Path) -> list[dict]:
         return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
     source = questions if questions is not None else folder / "questions.jsonl"
     answerable = [Question(r["q"], tuple(r["gold"]), r["doc"], r.get("lang", ""), r.get("style", "")) for r in rows(source)]
-    ood = [Question(r["q"], (), "", r.get("lang", ""), "ood") for r in rows(folder / "ood.jsonl")]
-    return answerable, ood
+    unanswerable = [Question(r["q"], (), "", r.get("lang", ""), "ood") for r in rows(ood if ood is not None else folder / "ood.jsonl")]
+    return answerable, unanswerable
 
 
 def gold_rank(texts: Sequence[str], gold: Sequence[str]) -> int | None:
@@ -129,12 +135,13 @@ def measure(searcher: Searcher, questions: Sequence[Question], depth: int = 10, 
     return results
 
 
-def one_document(folder: Path, work: Path, settings: Settings, questions: Path | None = None) -> tuple[list[Result], list[Result]]:
+def one_document(folder: Path, work: Path, settings: Settings, questions: Path | None = None,
+                 ood: Path | None = None) -> tuple[list[Result], list[Result]]:
     """Each answerable question against an index of its own document alone, and the out-of-corpus questions
     against every OOD_EVERY-th of those indexes (built under ``work`` where missing)."""
     from bot.runtime import index_paths
 
-    answerable, ood = load_questions(folder, questions)
+    answerable, unanswerable = load_questions(folder, questions, ood)
     by_doc: dict[str, list[Question]] = defaultdict(list)
     for question in answerable:
         by_doc[question.doc].append(question)
@@ -152,7 +159,7 @@ def one_document(folder: Path, work: Path, settings: Settings, questions: Path |
         searcher = Searcher.open(index, settings.index)
         got += measure(searcher, by_doc[doc])
         if i % OOD_EVERY == 0:
-            got_ood += measure(searcher, ood)
+            got_ood += measure(searcher, unanswerable)
     return got, got_ood
 
 
@@ -199,6 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--build", action="store_true", help="index FOLDER/docs first")
     parser.add_argument("--json", type=Path, help="write every result here")
     parser.add_argument("--questions", type=Path, help=f"answerable questions to ask instead of FOLDER/questions.jsonl (e.g. {REWORDINGS.name}, above)")
+    parser.add_argument("--ood", type=Path, help=f"out-of-corpus questions to ask instead of FOLDER/ood.jsonl (e.g. {OOD_ENGLISH.name}, above)")
     args = parser.parse_args(argv)
 
     from bot.runtime import index_paths
@@ -206,12 +214,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     settings = Settings.from_env()
     if args.one_document:
-        got, got_ood = one_document(args.folder, args.one_document, settings, args.questions)
+        got, got_ood = one_document(args.folder, args.one_document, settings, args.questions, args.ood)
     else:
         if args.build:
             index_paths(settings, [args.folder / "docs"], args.index)
         searcher = Searcher.open(args.index, settings.index)
-        answerable, ood = load_questions(args.folder, args.questions)
+        answerable, ood = load_questions(args.folder, args.questions, args.ood)
         got = measure(searcher, answerable)
         got_ood = measure(searcher, ood)
     print("\n".join(report(got, got_ood)))

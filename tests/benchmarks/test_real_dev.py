@@ -85,3 +85,16 @@ def test_fresh_rewordings_floor(real_dev) -> None:  # type: ignore[no-untyped-de
     assert len(fresh) == 40
     got = measure(searcher, fresh)
     assert sum(r.answer_rank == 1 for r in got) >= 26  # measured 28 (27 before the choice among siblings)
+
+
+@pytest.mark.slow
+def test_english_out_of_corpus_floor(real_dev) -> None:  # type: ignore[no-untyped-def]
+    """real_dev's out-of-corpus questions are all Chinese; benchmarks/ood_english.jsonl asks 25 in English (other
+    cities' services, other subjects), so that what an English word weighs is checked against what it must not answer."""
+    from benchmarks.real_dev import OOD_ENGLISH
+
+    searcher, _, _ = real_dev
+    _, ood = load_questions(REAL_DEV, ood=OOD_ENGLISH)
+    assert len(ood) == 25 and all(q.q.isascii() for q in ood)
+    got = measure(searcher, ood)
+    assert sum(r.outcome.startswith("declined") for r in got) >= 20  # measured 22 (22 before English words weighed what they say)
