@@ -156,6 +156,9 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     svc: Services = app.bot_data[SERVICES]
     svc.purge_if_due()
     svc.searcher = await asyncio.to_thread(svc.open_searcher)
+    # The expanders' tables load in the background, so that the first English question or typing slip does not
+    # wait for them (about 3 s: retrieval.expand.warm_up); questions meanwhile are answered as usual.
+    asyncio.get_running_loop().run_in_executor(None, _warm_up).add_done_callback(_warmed)
     for language, commands in COMMANDS.items():
         await app.bot.set_my_commands([BotCommand(name, text) for name, text in commands], language_code=language)
     pending = svc.store.pending()
@@ -165,6 +168,27 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
             await app.update_queue.put(update)
     if pending:
         log.info("re-queued %d updates fetched before the last stop but not handled", len(pending))
+
+
+def _warm_up() -> float:
+    """retrieval.expand.warm_up, timed (seconds)."""
+    from retrieval.expand import warm_up
+
+    started = time.perf_counter()
+    warm_up()
+    return time.perf_counter() - started
+
+
+def _warmed(done: asyncio.Future[float]) -> None:
+    """Log how the warm-up went: a failure costs only the first question's wait, so it is logged, not raised."""
+    if done.cancelled():
+        return
+    error = done.exception()
+    if error is not None:
+        log.warning("the query expanders' tables did not load ahead (%s: %s); the first question that needs them will",
+                    error.__class__.__name__, error, exc_info=error)
+    else:
+        log.info("query expanders ready (%.1f s)", done.result())
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]

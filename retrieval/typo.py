@@ -73,6 +73,12 @@ def _sounds_once() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...
     return readings, {sound: tuple(chars) for sound, chars in by_sound.items()}
 
 
+def load_tables() -> None:
+    """Load pypinyin's table and the look-alike groups now rather than on the first question that needs them."""
+    _sounds()
+    _lookalikes()
+
+
 @lru_cache(maxsize=1)
 def _lookalikes() -> dict[str, tuple[str, ...]]:
     """Character → the other characters of its look-alike groups (data/lookalike.tsv)."""

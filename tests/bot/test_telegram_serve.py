@@ -90,6 +90,11 @@ def test_polling_answers_and_sigterm_stops_cleanly(fake: FakeBotApi, sample_inde
     update = fake.push_message(QUESTION, user_id=401)
     assert "570列" in visible(wait_reply(fake, update, timeout=60))
     fake.wait_idle()
+    # The query expanders' tables (the reversed CC-CEDICT, pypinyin's) load in the background after start-up.
+    deadline = time.monotonic() + 60
+    while "query expanders ready" not in serve.stderr and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert "query expanders ready" in serve.stderr
     assert serve.stop(signal.SIGTERM) == 0
     log = serve.stderr
     assert fake.token not in log

@@ -186,3 +186,15 @@ def test_the_worst_case_is_fast() -> None:
     for question in BAD.values():
         expand(question, CITY, ("colloquial", "cantonese", "typo"))
     assert time.perf_counter() - started >= 0
+
+
+def test_warm_up_loads_what_the_first_english_question_or_slip_would_wait_for() -> None:
+    from retrieval import english, typo
+    from retrieval.expand import warm_up
+
+    english._spread_once.cache_clear()
+    typo._sounds_once.cache_clear()
+    warm_up(("typo",))
+    assert typo._sounds_once.cache_info().currsize == 1 and english._spread_once.cache_info().currsize == 0
+    warm_up()
+    assert english._spread_once.cache_info().currsize == 1 and english._reversed_once.cache_info().currsize == 1
