@@ -22,8 +22,8 @@ English stop words (data/english_stopwords.txt) are never translated alone, and 
 Each translation carries how much its English says (``says``): a word that the glosses of many headwords use
 (people, care, win) says less than one few use (orphan, incubation), and its unit of the question weighs that share.
 
-The reversed dictionary takes about a second and some 40 MB to build, on the first English question of a process
-(``reverse_dictionary``, cached); nothing is read before that.
+The reversed dictionary takes about two seconds to build and holds some 90 MB, on the first English question of a
+process (``reverse_dictionary``, cached) or when a server warms up (retrieval.expand.warm_up); nothing is read before.
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ MOST = "最"
 # What an English word says is how few of CC-CEDICT's headwords its glosses use it, as a term's IDF is how few passages
 # hold it: "people" is in the glosses of some 200 headwords, "care" 90, "win" 70, "orphan" 7, "incubation" 2. A
 # question's English word weighs its Chinese's weight times that share (``says``), so that a common word rendered by a
-# rare one (win → 共赢, given → 给定) does not weigh as a rare word; at least LEAST_SAYS. Measured: README, "English".
+# rare one (win → 共赢, given → 给定) does not weigh as a rare word; at least LEAST_SAYS. Measured: retrieval/README.md,
+# "A common English word weighs less".
 LEAST_SAYS = 0.15
 
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
