@@ -304,3 +304,17 @@ def test_each_expansion_carries_what_its_english_says(reverse: dict) -> None:
     said = {e.source: e.says for e in found}
     spread, headwords = gloss_spread(reverse)
     assert said == {"kindergarten": 1.0, "security": says(["security"], spread, headwords)}
+
+
+def test_hong_kong_places_are_found_by_their_cantonese_romanisation() -> None:
+    """Sha Tin is Shatian in pinyin, so CC-CEDICT's romanised names do not reach it: the glossary has Hong Kong's
+    districts and areas, and Macau's islands, as residents write them in English."""
+    from retrieval.english import glossary
+    from retrieval.signals import places
+
+    terms = glossary()
+    assert terms["sha tin"] == ("沙田",) and terms["sai wan ho"] == ("西湾河",) and terms["taipa"] == ("氹仔",)
+    hk = Vocab(["沙田区议会今日开会。", "西湾河普通科门诊诊所提供接种。"])
+    found = english_expansions("which clinic in sai wan ho or sha tin gives vaccinations", hk, 0.8, {}, None)
+    assert {(e.source, e.term) for e in found} >= {("sai wan ho", "西湾河"), ("sha tin", "沙田")}
+    assert {"沙田", "湾仔"} <= places()  # so a Hong Kong place named in English names a place the decline reads
