@@ -108,6 +108,7 @@ def read_cedict(lines: Iterable[str] | None = None) -> dict[str, tuple[tuple[str
             return read_cedict(text.read().splitlines())
     reverse: dict[str, list[tuple[str, int]]] = {}
     romanised: dict[str, list[tuple[str, int]]] = {}  # a proper name's pinyin run together (tianhe → 天河)
+    named: dict[str, list[tuple[str, int]]] = {}  # a name before its gloss's comma (taipei → 台北)
 
     def add(table: dict[str, list[tuple[str, int]]], key: str, simplified: str, place: int) -> None:
         entries = table.get(key)
@@ -133,6 +134,12 @@ def read_cedict(lines: Iterable[str] | None = None) -> dict[str, tuple[tuple[str
                     add(reverse, HEAD + head[1], simplified, place)  # sales counter: a kind of counter
                 if definition.lstrip().startswith("to "):
                     add(reverse, "to " + key, simplified, place)  # its verb senses, for -ing and -ed forms
+            if proper and "," in definition:
+                # A name's gloss says what it is after a comma (Taipei, capital of Taiwan; Harbin, subprovincial
+                # city …): the name alone is a key too, as the question writes it, where no gloss has it already.
+                name = gloss_key(definition.split(",", 1)[0])
+                if name and name.count(" ") < 2:
+                    add(named, name, simplified, place)
         if proper:
             key = romanised_key(pinyin)
             if key:
@@ -140,6 +147,9 @@ def read_cedict(lines: Iterable[str] | None = None) -> dict[str, tuple[tuple[str
     for key, entries in romanised.items():
         for simplified, place in entries:  # after the glosses of the same spelling (北京市 "Beijing municipality")
             add(reverse, key, simplified, place)
+    for key, entries in named.items():
+        if key not in reverse:  # a name no gloss nor pinyin spelling gives (Wade-Giles: Kaohsiung, Hsinchu)
+            reverse[key] = entries
     return {key: tuple(entries) for key, entries in reverse.items()}
 
 

@@ -318,3 +318,18 @@ def test_hong_kong_places_are_found_by_their_cantonese_romanisation() -> None:
     found = english_expansions("which clinic in sai wan ho or sha tin gives vaccinations", hk, 0.8, {}, None)
     assert {(e.source, e.term) for e in found} >= {("sai wan ho", "西湾河"), ("sha tin", "沙田")}
     assert {"沙田", "湾仔"} <= places()  # so a Hong Kong place named in English names a place the decline reads
+
+
+def test_a_name_is_found_without_the_description_after_its_comma() -> None:
+    """CC-CEDICT glosses a name with what it is (Taipei, capital of Taiwan): the name alone is a key, where no other
+    gloss or pinyin spelling has it (Wade-Giles names: Kaohsiung), and only for names (capitalised pinyin)."""
+    reverse = read_cedict([
+        "臺北 台北 [Tai2 bei3] /Taipei, capital of Taiwan/",
+        "高雄 高雄 [Gao1 xiong2] /Kaohsiung, a special municipality in south Taiwan/",
+        "白色 白色 [bai2 se4] /white, the colour/",
+        "懷特 怀特 [Huai2 te4] /White, surname/",
+        "白 白 [bai2] /white/",
+    ])
+    assert reverse["taipei"] == (("台北", 0),) and reverse["kaohsiung"] == (("高雄", 0),)
+    assert reverse["taibei"] == (("台北", 0),)  # its pinyin, as before
+    assert [word for word, _ in reverse["white"]] == ["白"]  # a common word keeps its own glosses: no 白色, no 怀特
