@@ -333,3 +333,13 @@ def test_a_name_is_found_without_the_description_after_its_comma() -> None:
     assert reverse["taipei"] == (("台北", 0),) and reverse["kaohsiung"] == (("高雄", 0),)
     assert reverse["taibei"] == (("台北", 0),)  # its pinyin, as before
     assert [word for word, _ in reverse["white"]] == ["白"]  # a common word keeps its own glosses: no 白色, no 怀特
+
+
+def test_hong_kong_government_names_are_official_names_not_glosses() -> None:
+    """Word by word, the Department of Health is 健康 and the Hospital Authority 当局: the glossary names them."""
+    from retrieval.english import glossary
+
+    hk = Vocab(["卫生署辖下的卫生防护中心公布接种计划。", "来年向医管局提供的经常拨款合共750亿元。"])
+    found = english_expansions("how much funding will the hospital authority get from the department of health", hk, 0.8,
+                               read_cedict(CEDICT), glossary())
+    assert {(e.source, e.term) for e in found} >= {("hospital authority", "医管局"), ("department of health", "卫生署")}
