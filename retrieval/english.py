@@ -215,6 +215,15 @@ def _spread_once() -> tuple[dict[str, int], int]:
     return gloss_spread(_reversed_once())
 
 
+def load_tables() -> None:
+    """Load the reversed dictionary, its spread, the glossary, the spellings and the stop words now rather than on
+    the first English question."""
+    dictionary_spread()
+    glossary()
+    spellings()
+    stop_words()
+
+
 def says(phrase: Sequence[str], spread: Mapping[str, int], headwords: int) -> float:
     """How much an English phrase says, in [LEAST_SAYS, 1]: its most specific word's 1 - log(headwords its glosses
     use it for) / log(all headwords), a word counted as the first of its forms (stems) that some gloss uses; 1 for a

@@ -300,15 +300,13 @@ def warm_up(kinds: Sequence[str] = ADOPTED) -> None:
     colloquial_table()
     cantonese_table()
     if "typo" in kinds:
-        from retrieval.typo import load_tables
+        from retrieval.typo import load_tables as load_typo
 
-        load_tables()
+        load_typo()
     if "english" in kinds:
-        from retrieval.english import dictionary_spread, glossary, stop_words
+        from retrieval.english import load_tables as load_english
 
-        dictionary_spread()
-        glossary()
-        stop_words()
+        load_english()
 
 
 # --- from expansions to weighted terms -------------------------------------------------------------------------
